@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ConnectPlus.Engine.Catalog;
+using ConnectPlus.Engine.Data;
+
+namespace ConnectPlus.Engine.Runtime;
+
+/// <summary>
+/// A block's view of its run: its inputs and outputs by port name, rejection of rows, logging,
+/// its work folder and run facts. Reading and writing through the context keeps the counters.
+/// </summary>
+public sealed class BlockContext
+{
+    private readonly RunExecution _run;
+    private readonly Dictionary<string, object> _inputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<object>> _outputs = new(StringComparer.Ordinal);
+    private readonly PortDescriptor? _rejectedPort;
+    private RecordBatchBuilder? _rejects;
+
+    internal BlockContext(RunExecution run, string nodeId, string? label, BlockDescriptor descriptor, BlockStats stats)
+    {
+        _run = run;
+        NodeId = nodeId;
+        Label = label;
+        Descriptor = descriptor;
+        Stats = stats;
+        _rejectedPort = descriptor.Outputs.FirstOrDefault(p => p.Rejected);
+        WorkFolder = Path.Combine(run.WorkFolder, nodeId);
+    }
+
+    /// <summary>The node id in the dataflow.</summary>
+    public string NodeId { get; }
+
+    /// <summary>The caption given on the canvas, if any.</summary>
+    public string? Label { get; }
+
+    /// <summary>The block type's description.</summary>
+    public BlockDescriptor Descriptor { get; }
+
+    /// <summary>Live counters of this block.</summary>
+    public BlockStats Stats { get; }
+
+    /// <summary>This block's private folder inside the run's work folder (removed when the run ends).</summary>
+    public string WorkFolder { get; }
+
+    /// <summary>Run id.</summary>
+    public string RunId => _run.Options.RunId;
+
+    /// <summary>When the run started.</summary>
+    public DateTimeOffset RunStarted => _run.Started;
+
+    /// <summary>Rows per batch to produce.</summary>
+    public int BatchSize => _run.Options.BatchSize;
+
+    /// <summary>The run's clock.</summary>
+    public TimeProvider Time => _run.Options.Time;
+
+    /// <summary>Services supplied by the host, if any.</summary>
+    public IServiceProvider? Services => _run.Options.Services;
+
+    /// <summary>"block 'members' (Read CSV)": how messages name this block.</summary>
+    public string DisplayName => $"block '{Label ?? NodeId}' ({Descriptor.Name})";
+
+    /// <summary>Whether a link is attached to the named input or output port.</summary>
+    public bool IsConnected(string port) => _inputs.ContainsKey(port) || _outputs.ContainsKey(port);
+
+    /// <summary>Reads the files arriving on an input port (nothing when it is not connected).</summary>
+    public async IAsyncEnumerable<FileItem> ReadFilesAsync(string port, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (Input<FileItem>(port, PortKind.Files) is not { } reader) yield break;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var file))
+            {
+                Stats.AddFilesIn(1);
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>Reads the record batches arriving on an input port (nothing when it is not connected).</summary>
+    public async IAsyncEnumerable<RecordBatch> ReadRecordsAsync(string port, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (Input<RecordBatch>(port, PortKind.Records) is not { } reader) yield break;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var batch))
+            {
+                Stats.AddRowsIn(batch.Count);
+                yield return batch;
+            }
+        }
+    }
+
+    /// <summary>Sends a file to every link of an output port (waits while a link is full).</summary>
+    public async ValueTask WriteAsync(string port, FileItem file, CancellationToken cancellationToken)
+    {
+        var writers = Outputs(port, PortKind.Files);
+        Stats.AddFilesOut(1);
+        foreach (ChannelWriter<FileItem> writer in writers)
+            await writer.WriteAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a batch to every link of an output port (waits while a link is full: backpressure).</summary>
+    public async ValueTask WriteAsync(string port, RecordBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var writers = Outputs(port, PortKind.Records);
+        if (batch.Count == 0) return;
+        Stats.AddRowsOut(batch.Count);
+        foreach (ChannelWriter<RecordBatch> writer in writers)
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rejects a row with a code and a reason. It goes to the block's rejected output when linked,
+    /// otherwise to the run's error file. Rejecting never stops the run unless the dataflow's
+    /// error threshold is crossed.
+    /// </summary>
+    public async ValueTask RejectAsync(RecordSchema schema, Record row, string code, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        Stats.AddRejected(1);
+        var rejected = new RejectedRecord(NodeId, schema, row, code, message);
+        if (_rejectedPort is not null && _outputs.ContainsKey(_rejectedPort.Name))
+        {
+            var rejectSchema = _run.RejectSchemaFor(schema);
+            if (_rejects is not null && !ReferenceEquals(_rejects.Schema, rejectSchema))
+                await FlushRejectsAsync(cancellationToken).ConfigureAwait(false);
+            _rejects ??= new RecordBatchBuilder(rejectSchema, BatchSize);
+            if (_rejects.Add(new Record(RejectValues(rejected), row.Source)))
+                await FlushRejectsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _run.ErrorFile.Add(rejected);
+            _run.Observer?.OnRejected(rejected);
+        }
+        _run.OnRejected(NodeId);
+    }
+
+    /// <summary>Writes a line to the run log.</summary>
+    public void Log(RunLogLevel level, string message) => _run.Log(level, NodeId, message);
+
+    internal async ValueTask FlushRejectsAsync(CancellationToken cancellationToken)
+    {
+        if (_rejects is null || _rejects.Count == 0 || _rejectedPort is null) return;
+        var batch = _rejects.Take();
+        foreach (ChannelWriter<RecordBatch> writer in Outputs(_rejectedPort.Name, PortKind.Records))
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal void ConnectInput(string port, object reader) => _inputs[port] = reader;
+
+    internal void ConnectOutput(string port, object writer)
+    {
+        if (!_outputs.TryGetValue(port, out var list)) _outputs[port] = list = [];
+        list.Add(writer);
+    }
+
+    internal void CompleteOutputs(Exception? error)
+    {
+        foreach (var writer in _outputs.Values.SelectMany(w => w))
+        {
+            switch (writer)
+            {
+                case ChannelWriter<FileItem> files: files.TryComplete(error); break;
+                case ChannelWriter<RecordBatch> records: records.TryComplete(error); break;
+            }
+        }
+    }
+
+    internal static string?[] RejectValues(RejectedRecord rejected)
+    {
+        var original = rejected.Row.Values;
+        var width = rejected.Schema.Count;
+        var values = new string?[width + RejectedRecord.ErrorColumns.Count];
+        Array.Copy(original, values, Math.Min(original.Length, width));
+        values[width] = rejected.NodeId;
+        values[width + 1] = rejected.Code;
+        values[width + 2] = rejected.Message;
+        values[width + 3] = rejected.Row.Source.File;
+        values[width + 4] = rejected.Row.Source.Line > 0 ? rejected.Row.Source.Line.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return values;
+    }
+
+    private ChannelReader<T>? Input<T>(string port, PortKind kind)
+    {
+        var declared = Descriptor.FindInput(port)
+            ?? throw new InvalidOperationException($"{DisplayName} has no input port '{port}'.");
+        if (declared.Kind != kind)
+            throw new InvalidOperationException($"{DisplayName} input '{port}' carries {declared.Kind}, not {kind}.");
+        return _inputs.TryGetValue(port, out var reader) ? (ChannelReader<T>)reader : null;
+    }
+
+    private List<object> Outputs(string port, PortKind kind)
+    {
+        var declared = Descriptor.FindOutput(port)
+            ?? throw new InvalidOperationException($"{DisplayName} has no output port '{port}'.");
+        if (declared.Kind != kind)
+            throw new InvalidOperationException($"{DisplayName} output '{port}' carries {declared.Kind}, not {kind}.");
+        return _outputs.TryGetValue(port, out var writers) ? writers : [];
+    }
+}
