@@ -1,27 +1,18 @@
-using ConnectPlus.Web.Components;
+using ConnectPlus.Web.Cli;
+using ConnectPlus.Web.Hosting;
+
+// A verb (run, ...) runs headless and exits; no verb starts the web server.
+if (CliCommands.IsVerb(args)) return await CliCommands.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddConnectPlusConfiguration();
+builder.AddConnectPlusEngine();
+builder.AddConnectPlusUi();
 
 var app = builder.Build();
+app.UseConnectPlusUi();
+await app.RunAsync();
+return 0;
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+/// <summary>Entry point (public so tests can host the app with WebApplicationFactory).</summary>
+public partial class Program;

@@ -43,6 +43,9 @@ public sealed partial class BlockCatalog
     /// <summary>All blocks, by palette category then name.</summary>
     public IReadOnlyList<BlockDescriptor> Blocks { get; }
 
+    /// <summary>The whole catalog as JSON (what the palette and the property panel are drawn from).</summary>
+    public string ToJson() => JsonSerializer.Serialize(Blocks, DataflowJson.Options);
+
     /// <summary>Finds a block type, or null.</summary>
     public BlockDescriptor? Find(string type) => _byType.GetValueOrDefault(type);
 

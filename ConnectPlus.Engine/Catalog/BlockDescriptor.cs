@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ConnectPlus.Engine.Runtime;
 
 namespace ConnectPlus.Engine.Catalog;
@@ -20,10 +21,12 @@ public sealed record BlockDescriptor
     public required IReadOnlyList<SettingDescriptor> Settings { get; init; }
 
     /// <summary>The block's implementation class.</summary>
-    public required Type BlockType { get; init; }
+    [JsonIgnore]
+    public Type BlockType { get; init; } = null!;
 
     /// <summary>The block's settings class.</summary>
-    public required Type SettingsType { get; init; }
+    [JsonIgnore]
+    public Type SettingsType { get; init; } = null!;
 
     /// <summary>Finds an input port by name.</summary>
     public PortDescriptor? FindInput(string name) => Inputs.FirstOrDefault(p => p.Name == name);

@@ -14,9 +14,13 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
     private readonly Lock _lock = new();
     private readonly List<Target> _targets = [];
     private readonly Dictionary<string, int> _perNode = new(StringComparer.Ordinal);
+    private readonly List<string> _files = [];
 
     /// <summary>Final paths of the files written.</summary>
-    public IReadOnlyList<string> Files => [.. _targets.Select(t => t.FinalPath)];
+    public IReadOnlyList<string> Files
+    {
+        get { lock (_lock) return [.. _files]; }
+    }
 
     public void Add(RejectedRecord rejected)
     {
@@ -68,7 +72,7 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
         csv.WriteHeader([.. rejected.Schema.Columns.Concat(RejectedRecord.ErrorColumns)]);
         var target = new Target(rejected.NodeId, rejected.Schema, finalPath, tempPath, csv);
         _targets.Add(target);
-        // The finished files are reported even when the run dies before Complete renames them.
+        _files.Add(finalPath);
         return target;
     }
 

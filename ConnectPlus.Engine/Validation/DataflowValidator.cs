@@ -44,7 +44,7 @@ public sealed partial class DataflowValidator(BlockCatalog catalog)
         var nodes = CheckNodes(dataflow, issues);
         var links = CheckEdges(dataflow, nodes, issues);
         CheckRequiredInputs(nodes, links, issues);
-        CheckCycles(dataflow, nodes, links, issues);
+        CheckCycles(dataflow, links, issues);
         CheckOptions(dataflow.Options, issues);
         return issues;
     }
@@ -111,39 +111,45 @@ public sealed partial class DataflowValidator(BlockCatalog catalog)
         {
             var from = edge.Source;
             var to = edge.Target;
-            if (!nodes.TryGetValue(from.Node, out var fromBlock))
-            {
-                if (dataflow.FindNode(from.Node) is null) issues.Add(new(null, null, null, $"Link {edge.From} → {edge.To} starts at a block that does not exist ('{from.Node}')."));
-                continue;
-            }
-            if (!nodes.TryGetValue(to.Node, out var toBlock))
-            {
-                if (dataflow.FindNode(to.Node) is null) issues.Add(new(null, null, null, $"Link {edge.From} → {edge.To} ends at a block that does not exist ('{to.Node}')."));
-                continue;
-            }
-            var output = fromBlock.FindOutput(from.Port);
-            var input = toBlock.FindInput(to.Port);
-            if (output is null)
-            {
-                issues.Add(new(from.Node, from.Port, null, $"{fromBlock.Name} has no output '{from.Port}'. Outputs: {Names(fromBlock.Outputs)}."));
-                continue;
-            }
-            if (input is null)
-            {
-                issues.Add(new(to.Node, to.Port, null, $"{toBlock.Name} has no input '{to.Port}'. Inputs: {Names(toBlock.Inputs)}."));
-                continue;
-            }
-            if (output.Kind != input.Kind)
-            {
-                issues.Add(new(to.Node, to.Port, null, $"Link from {edge.From} carries {output.Kind} but input '{to.Port}' takes {input.Kind}."));
-                continue;
-            }
+            var fromExists = dataflow.FindNode(from.Node) is not null;
+            var toExists = dataflow.FindNode(to.Node) is not null;
+            if (!fromExists) issues.Add(new(null, null, null, $"Link {edge.From} → {edge.To} starts at a block that does not exist ('{from.Node}')."));
+            if (!toExists) issues.Add(new(null, null, null, $"Link {edge.From} → {edge.To} ends at a block that does not exist ('{to.Node}')."));
+            if (!fromExists || !toExists) continue;
+            // A link from or to a block that is itself invalid still counts as a link, so one
+            // mistake does not cascade into "input not connected" reports.
+            if (nodes.TryGetValue(from.Node, out var fromBlock) && nodes.TryGetValue(to.Node, out var toBlock)
+                && !LinkFits(edge, fromBlock, toBlock, issues)) continue;
+
             if (!incoming.TryGetValue(to, out var sources)) incoming[to] = sources = [];
             sources.Add(from);
             if (sources.Count == 2)
                 issues.Add(new(to.Node, to.Port, null, $"Input '{to.Port}' takes one link but has several ({string.Join(", ", sources)}). Remove all but one."));
         }
         return incoming;
+    }
+
+    private static bool LinkFits(EdgeDefinition edge, BlockDescriptor fromBlock, BlockDescriptor toBlock, List<ValidationIssue> issues)
+    {
+        var (from, to) = (edge.Source, edge.Target);
+        var output = fromBlock.FindOutput(from.Port);
+        var input = toBlock.FindInput(to.Port);
+        if (output is null)
+        {
+            issues.Add(new(from.Node, from.Port, null, $"{fromBlock.Name} has no output '{from.Port}'. Outputs: {Names(fromBlock.Outputs)}."));
+            return false;
+        }
+        if (input is null)
+        {
+            issues.Add(new(to.Node, to.Port, null, $"{toBlock.Name} has no input '{to.Port}'. Inputs: {Names(toBlock.Inputs)}."));
+            return false;
+        }
+        if (output.Kind != input.Kind)
+        {
+            issues.Add(new(to.Node, to.Port, null, $"Link from {edge.From} carries {output.Kind} but input '{to.Port}' takes {input.Kind}."));
+            return false;
+        }
+        return true;
     }
 
     private static void CheckRequiredInputs(Dictionary<string, BlockDescriptor> nodes, Dictionary<PortRef, List<PortRef>> links, List<ValidationIssue> issues)
@@ -158,16 +164,17 @@ public sealed partial class DataflowValidator(BlockCatalog catalog)
         }
     }
 
-    private static void CheckCycles(DataflowDefinition dataflow, Dictionary<string, BlockDescriptor> nodes, Dictionary<PortRef, List<PortRef>> links, List<ValidationIssue> issues)
+    private static void CheckCycles(DataflowDefinition dataflow, Dictionary<PortRef, List<PortRef>> links, List<ValidationIssue> issues)
     {
-        var next = nodes.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
+        var next = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var node in dataflow.Nodes) next.TryAdd(node.Id, []);
         foreach (var (to, sources) in links)
         {
             foreach (var from in sources) next[from.Node].Add(to.Node);
         }
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = on the path, 2 = done
         var path = new Stack<string>();
-        foreach (var node in dataflow.Nodes.Select(n => n.Id).Where(nodes.ContainsKey))
+        foreach (var node in next.Keys)
         {
             if (Visit(node)) return;
         }

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ConnectPlus.Engine.Catalog;
+using ConnectPlus.Engine.Model;
+using ConnectPlus.Engine.Runtime;
+using ConnectPlus.Web.Hosting;
+
+namespace ConnectPlus.Web.Cli;
+
+/// <summary>
+/// <c>run --flow FILE [--set node.setting=value]…</c>: one headless run of a dataflow file; prints
+/// the log, per-block counts, rows/s and duration; exits 0 on success (also with rejected rows),
+/// 1 when the run failed, 2 on bad arguments or an invalid dataflow, 130 when cancelled (Ctrl+C).
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var parsed = RunArguments.Parse(args);
+        if (parsed.Error is not null)
+        {
+            await error.WriteLineAsync($"{parsed.Error}{Environment.NewLine}{CliCommands.Usage}");
+            return CliCommands.UsageError;
+        }
+
+        var catalog = BlockCatalog.Default;
+        DataflowDefinition dataflow;
+        try
+        {
+            dataflow = await DataflowJson.LoadAsync(parsed.Flow!);
+            dataflow = ApplyOverrides(dataflow, parsed.Overrides, catalog);
+        }
+        catch (Exception ex) when (ex is DataflowFormatException or ArgumentException)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return CliCommands.UsageError;
+        }
+
+        var engine = configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
+        var options = engine.ToRunOptions() with { KeepWorkFolder = parsed.KeepWork };
+        if (parsed.RunsFolder is not null) options = options with { OutputFolder = Path.GetFullPath(parsed.RunsFolder) };
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            await output.WriteLineAsync($"Running '{dataflow.Name}' from {parsed.Flow} (run {options.RunId})");
+            var observer = new ConsoleRunObserver(output, parsed.Quiet);
+            var result = await new DataflowRunner(catalog).RunAsync(dataflow, options, observer, cancel.Token);
+            await RunSummary.WriteAsync(result, output);
+            if (result.Issues.Count > 0)
+            {
+                await error.WriteLineAsync(result.Error);
+                return CliCommands.UsageError;
+            }
+            if (!result.IsSuccess) await error.WriteLineAsync($"Run {result.Outcome}: {result.Error}");
+            return result.Outcome switch
+            {
+                RunOutcome.Succeeded or RunOutcome.SucceededWithErrors => CliCommands.Success,
+                RunOutcome.Cancelled => CliCommands.Cancelled,
+                _ => CliCommands.RunFailed,
+            };
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Applies <c>--set node.setting=value</c> overrides, typed by the setting's catalog description.</summary>
+    internal static DataflowDefinition ApplyOverrides(DataflowDefinition dataflow, IReadOnlyList<(string Node, string Setting, string Value)> overrides, BlockCatalog catalog)
+    {
+        if (overrides.Count == 0) return dataflow;
+        var nodes = dataflow.Nodes.Select(n => n with { Settings = (JsonObject)n.Settings.DeepClone() }).ToList();
+        foreach (var (nodeId, settingName, value) in overrides)
+        {
+            var node = nodes.Find(n => n.Id == nodeId)
+                ?? throw new ArgumentException($"--set {nodeId}.{settingName}: the dataflow has no block '{nodeId}'. Blocks: {string.Join(", ", nodes.Select(n => n.Id))}.");
+            var descriptor = catalog.Find(node.Type)
+                ?? throw new ArgumentException($"--set {nodeId}.{settingName}: block '{nodeId}' has unknown type '{node.Type}'.");
+            var setting = descriptor.FindSetting(settingName)
+                ?? throw new ArgumentException($"--set {nodeId}.{settingName}: {descriptor.Name} has no setting '{settingName}'. Settings: {string.Join(", ", descriptor.Settings.Select(s => s.Name))}.");
+            node.Settings[setting.Name] = ToJson(setting, value, $"--set {nodeId}.{settingName}");
+        }
+        return dataflow with { Nodes = nodes };
+    }
+
+    private static JsonNode? ToJson(SettingDescriptor setting, string value, string where)
+    {
+        if (setting.ValueType is "string" or "enum") return JsonValue.Create(value);
+        try
+        {
+            return JsonNode.Parse(value);
+        }
+        catch (JsonException)
+        {
+            throw new ArgumentException($"{where}: '{value}' is not a valid {setting.ValueType} (write JSON for lists, e.g. [\"a\",\"b\"]).");
+        }
+    }
+}
+
+/// <summary>Parsed arguments of the run verb.</summary>
+internal sealed record RunArguments
+{
+    public string? Flow { get; init; }
+    public List<(string Node, string Setting, string Value)> Overrides { get; } = [];
+    public string? RunsFolder { get; init; }
+    public bool Quiet { get; init; }
+    public bool KeepWork { get; init; }
+    public string? Error { get; init; }
+
+    public static RunArguments Parse(string[] args)
+    {
+        var result = new RunArguments();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            switch (arg)
+            {
+                case "--flow":
+                    result = result with { Flow = Next() ?? "" };
+                    break;
+                case "--runs":
+                    result = result with { RunsFolder = Next() };
+                    break;
+                case "--quiet":
+                    result = result with { Quiet = true };
+                    break;
+                case "--keep-work":
+                    result = result with { KeepWork = true };
+                    break;
+                case "--set":
+                    var assignment = Next();
+                    var eq = assignment?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+                    var dot = eq < 0 ? -1 : assignment![..eq].IndexOf('.', StringComparison.Ordinal);
+                    if (dot <= 0) return result with { Error = $"--set needs node.setting=value, got '{assignment}'." };
+                    result.Overrides.Add((assignment![..dot], assignment[(dot + 1)..eq], assignment[(eq + 1)..]));
+                    break;
+                default:
+                    return result with { Error = $"Unknown option '{arg}'." };
+            }
+        }
+        if (string.IsNullOrEmpty(result.Flow)) return result with { Error = "run needs --flow FILE." };
+        if (!File.Exists(result.Flow)) return result with { Error = $"Dataflow file '{result.Flow}' does not exist." };
+        return result;
+    }
+}
+
+/// <summary>Prints log lines as they come (Info and above unless quiet).</summary>
+internal sealed class ConsoleRunObserver(TextWriter output, bool quiet) : IRunObserver
+{
+    private readonly Lock _lock = new();
+
+    public void OnLog(RunLogEntry entry)
+    {
+        if (entry.Level == RunLogLevel.Debug || (quiet && entry.Level < RunLogLevel.Warning)) return;
+        lock (_lock) output.WriteLine(entry.ToString());
+    }
+}
+
+/// <summary>The table printed at the end of a run.</summary>
+internal static class RunSummary
+{
+    public static async Task WriteAsync(RunResult result, TextWriter output)
+    {
+        if (result.Blocks.Count == 0) return;
+        var c = CultureInfo.InvariantCulture;
+        var width = Math.Max(5, result.Blocks.Max(b => b.NodeId.Length));
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(string.Format(c, "{0,-" + width + "}  {1,-22} {2,12} {3,12} {4,10} {5,9}", "block", "type", "in", "out", "rejected", "seconds"));
+        foreach (var b in result.Blocks)
+        {
+            await output.WriteLineAsync(string.Format(c, "{0,-" + width + "}  {1,-22} {2,12:N0} {3,12:N0} {4,10:N0} {5,9:0.00}",
+                b.NodeId, b.BlockName, b.In, b.Out, b.Rejected, b.Duration.TotalSeconds));
+        }
+        var rows = result.Blocks.Where(b => b.FilesIn > 0 && b.RowsIn == 0).Sum(b => b.RowsOut + b.Rejected);
+        var seconds = Math.Max(result.Duration.TotalSeconds, 1e-6);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(string.Format(c, "Outcome: {0}. Rows read: {1:N0} in {2:0.00} s ({3:N0} rows/s). Rejected: {4:N0}.",
+            result.Outcome, rows, seconds, rows / seconds, result.Rejected));
+        foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"Error file: {file}");
+    }
+}

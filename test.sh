@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test of Connect+ on a fresh machine: installs what is missing, starts the servers the
+# integration tests need on loopback, runs `dotnet test`, stops what it started, and ends with the
+# line "N passed, N failed, N skipped". Exit code 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+started_pids=()
+cleanup() {
+  for pid in "${started_pids[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  done
+}
+trap cleanup EXIT
+
+need_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "test.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10 SDK first." >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+}
+
+need_dotnet
+echo "== dotnet $(dotnet --version)"
+
+# Servers for integration tests are started here as later issues add them (sshd, vsftpd, s3rver, PostgreSQL).
+
+echo "== building"
+if ! dotnet build ConnectPlus.sln -c Debug -warnaserror --nologo -v minimal > "$results/build.log" 2>&1; then
+  grep -E "error|Error" "$results/build.log" | sort -u | head -50
+  echo "test.sh: the build failed (full log: $results/build.log)."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== testing"
+dotnet test ConnectPlus.sln --no-build --nologo \
+  --logger "trx;LogFilePrefix=results" --results-directory "$results" \
+  --logger "console;verbosity=normal" 2>&1 | tee "$results/test.log" | grep -E -A3 "^\s+Failed [A-Z]" | grep -vE "^\s+(Passed|Skipped) |Stack Trace|^--$" 
+status=${PIPESTATUS[0]}
+
+# Count from the TRX files: one per test assembly.
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    s += int(c.get("notExecuted", 0))
+print(p, f, s)
+PY
+)
+if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
+  echo "test.sh: dotnet test exited with $status without a failed test (crash or host abort); see $results/test.log"
+  failed=1
+fi
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+[ "${failed:-0}" -eq 0 ]
