@@ -57,5 +57,20 @@ public sealed class FileItem
         };
     }
 
+    /// <summary>A copy of this item with other attributes; the content and the other facts are shared.</summary>
+    public FileItem WithAttributes(IReadOnlyDictionary<string, string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        return new FileItem(Name, _open)
+        {
+            SourcePath = SourcePath,
+            OriginName = OriginName,
+            Size = Size,
+            Modified = Modified,
+            LocalPath = LocalPath,
+            Attributes = attributes,
+        };
+    }
+
     public override string ToString() => SourcePath ?? Name;
 }
