@@ -28,6 +28,21 @@ need_dotnet() {
 need_dotnet
 echo "== dotnet $(dotnet --version)"
 
+# Debian packages the tests need: Chromium for the end-to-end tests (driven by Playwright).
+apt_updated=0
+ensure_package() { # ensure_package <command-or-path> <debian-package>
+  if command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; then return 0; fi
+  echo "== installing $2"
+  if [ "$apt_updated" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q > "$results/apt-update.log" 2>&1 || true
+    apt_updated=1
+  fi
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" > "$results/apt-$2.log" 2>&1; then
+    echo "test.sh: could not install $2 (see $results/apt-$2.log); the tests that need it will fail." >&2
+  fi
+}
+ensure_package /usr/bin/chromium chromium
+
 # Servers for integration tests are started here as later issues add them (sshd, vsftpd, s3rver, PostgreSQL).
 
 echo "== building"

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace ConnectPlus.Tests.EndToEnd;
+
+/// <summary>
+/// The app on a real Kestrel port and Debian's Chromium driven by Playwright, shared by the
+/// end-to-end tests of a class. Screenshots go to artifacts/screenshots/ (kept by CI).
+/// </summary>
+public sealed class AppServer : IAsyncLifetime
+{
+    private readonly WebApplicationFactory<Program> _factory = new();
+    private IPlaywright? _playwright;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseAddress = _factory.ClientOptions.BaseAddress;
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    /// <summary>A new page at a path of the app, waiting for the Blazor circuit to be interactive.</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(BaseAddress, path).ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        return page;
+    }
+
+    /// <summary>Saves a full-page screenshot under artifacts/screenshots/.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    /// <summary>Debian's Chromium (test.sh installs it); CHROMIUM_PATH overrides.</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConnectPlus.sln"))) return dir.FullName;
+        }
+        return Path.GetTempPath();
+    }
+}
