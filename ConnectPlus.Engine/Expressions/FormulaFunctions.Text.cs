@@ -176,7 +176,13 @@ public static partial class FormulaFunctions
 
     private static string Concat(FormulaCall c)
     {
-        if (c.Count == 1) return c.Text(0) ?? "";
+        switch (c.Count)
+        {
+            case 1: return c.Text(0) ?? "";
+            case 2: return string.Concat(c.Text(0), c.Text(1));
+            case 3: return string.Concat(c.Text(0), c.Text(1), c.Text(2));
+            case 4: return string.Concat(c.Text(0), c.Text(1), c.Text(2), c.Text(3));
+        }
         var joined = new StringBuilder();
         for (var i = 0; i < c.Count; i++) joined.Append(c.Text(i));
         return joined.ToString();
