@@ -14,16 +14,24 @@ internal sealed class RecordOutput(BlockContext context, string port)
     /// <summary>Rows added so far.</summary>
     public long Count { get; private set; }
 
-    public async ValueTask AddAsync(RecordSchema schema, Record row, CancellationToken cancellationToken)
+    /// <summary>Adds a row; completes at once unless a full batch has to wait for room downstream.</summary>
+    public ValueTask AddAsync(RecordSchema schema, Record row, CancellationToken cancellationToken)
     {
+        // Not an async method: most rows only join the current batch, and skip the state machine.
         if (_builder is not null && !_builder.Schema.SameColumns(schema))
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            return FlushThenAddAsync(schema, row, cancellationToken);
         _builder ??= new RecordBatchBuilder(schema, context.BatchSize);
         Count++;
-        if (_builder.Add(row))
-            await context.WriteAsync(port, _builder.Take(), cancellationToken).ConfigureAwait(false);
+        return _builder.Add(row) ? context.WriteAsync(port, _builder.Take(), cancellationToken) : ValueTask.CompletedTask;
     }
 
+    private async ValueTask FlushThenAddAsync(RecordSchema schema, Record row, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await AddAsync(schema, row, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the rows collected so far.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (_builder is { Count: > 0 })
