@@ -12,6 +12,14 @@ namespace ConnectPlus.Engine.Expressions;
 /// time to validate, at block start to run — then <see cref="Bind"/> it to an input schema and
 /// evaluate rows with the <see cref="BoundFormula"/>. Immutable and safe to share.
 /// </summary>
+/// <remarks>
+/// NCalc parses; evaluation is ours (<see cref="FormulaCompiler"/>, <see cref="FormulaValues"/>).
+/// NCalc's own evaluator converts a text operand to the other operand's type (<c>'0.01' &gt; 500</c>
+/// fails converting to Int32), depends on culture settings, cannot say which column held a bad value,
+/// and allocates event arguments per operator and function call. Compiling its syntax tree to plain
+/// nodes with column indexes resolved gives one documented set of type rules, row errors that name
+/// the column, and 3–6× the speed of <c>Expression.Evaluate</c> with parameters set per row.
+/// </remarks>
 public sealed partial class Formula
 {
     private static readonly LogicalExpressionParserOptions ParserOptions = new()
