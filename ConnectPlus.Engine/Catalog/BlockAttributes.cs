@@ -37,6 +37,8 @@ public enum EditorHint
     KeyValueList,
     Json,
     Table,
+    /// <summary>Picks a named connection of the types in <see cref="SettingAttribute.ConnectionTypes"/>.</summary>
+    Connection,
 }
 
 /// <summary>Marks a class as a block of the catalog. The class's <c>///</c> summary is its description.</summary>
@@ -117,4 +119,7 @@ public sealed class SettingAttribute : Attribute
 
     /// <summary>Example shown in an empty editor.</summary>
     public string? Placeholder { get; init; }
+
+    /// <summary>For <see cref="EditorHint.Connection"/>: the connection type keys accepted (e.g. sftp, ftp, s3, local).</summary>
+    public string[]? ConnectionTypes { get; init; }
 }

@@ -80,7 +80,8 @@ public sealed partial class BlockCatalog
         return null;
     }
 
-    private static List<SettingDescriptor> DescribeSettings(Type settingsType, XmlDocumentation docs)
+    /// <summary>Describes the settings of a settings class (blocks and connection types share this).</summary>
+    internal static List<SettingDescriptor> DescribeSettings(Type settingsType, XmlDocumentation docs)
     {
         var defaults = JsonSerializer.SerializeToNode(Activator.CreateInstance(settingsType), settingsType, DataflowJson.Options) as JsonObject;
         var result = new List<SettingDescriptor>();
@@ -108,6 +109,7 @@ public sealed partial class BlockCatalog
                 Minimum = range is null ? null : Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture),
                 Maximum = range is null ? null : Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture),
                 Pattern = property.GetCustomAttribute<RegularExpressionAttribute>()?.Pattern,
+                ConnectionTypes = setting.ConnectionTypes,
             });
         }
         return [.. result.OrderBy(s => s.Order).ThenBy(s => s.Name, StringComparer.Ordinal)];

@@ -70,4 +70,7 @@ public sealed record SettingDescriptor
     public double? Minimum { get; init; }
     public double? Maximum { get; init; }
     public string? Pattern { get; init; }
+
+    /// <summary>For a connection setting: the connection type keys it accepts.</summary>
+    public IReadOnlyList<string>? ConnectionTypes { get; init; }
 }

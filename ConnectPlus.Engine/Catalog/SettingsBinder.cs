@@ -12,20 +12,29 @@ public static class SettingsBinder
     public static object Bind(BlockDescriptor descriptor, JsonObject? settings)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
+        return Bind(descriptor.SettingsType, descriptor.Settings, descriptor.Name, settings);
+    }
+
+    /// <summary>Binds settings of any described settings type (blocks, connection types).</summary>
+    public static object Bind(Type settingsType, IReadOnlyList<SettingDescriptor> described, string ownerName, JsonObject? settings)
+    {
+        ArgumentNullException.ThrowIfNull(settingsType);
+        ArgumentNullException.ThrowIfNull(described);
         settings ??= [];
+        SettingDescriptor? Find(string name) => described.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         foreach (var (name, _) in settings)
         {
-            if (descriptor.FindSetting(name) is null)
-                throw new SettingsBindingException(name, $"'{name}' is not a setting of {descriptor.Name}. Known settings: {string.Join(", ", descriptor.Settings.Select(s => s.Name))}.");
+            if (Find(name) is null)
+                throw new SettingsBindingException(name, $"'{name}' is not a setting of {ownerName}. Known settings: {string.Join(", ", described.Select(s => s.Name))}.");
         }
         try
         {
-            return settings.Deserialize(descriptor.SettingsType, DataflowJson.Options) ?? Activator.CreateInstance(descriptor.SettingsType)!;
+            return settings.Deserialize(settingsType, DataflowJson.Options) ?? Activator.CreateInstance(settingsType)!;
         }
         catch (JsonException ex)
         {
             var setting = SettingFromPath(ex.Path);
-            var expected = descriptor.FindSetting(setting ?? "");
+            var expected = Find(setting ?? "");
             var hint = expected is null ? "" : expected.Options is { Count: > 0 }
                 ? $" Expected one of: {string.Join(", ", expected.Options)}."
                 : $" Expected a {expected.ValueType}.";

@@ -190,7 +190,7 @@ internal sealed class RunExecution : IDisposable
     {
         var reason = ex switch
         {
-            BlockException or IOException or UnauthorizedAccessException or InvalidDataException => ex.Message,
+            BlockException or IOException or UnauthorizedAccessException or InvalidDataException or Connectors.ConnectionException => ex.Message,
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
         return $"{char.ToUpperInvariant(context.DisplayName[0])}{context.DisplayName[1..]} failed: {reason}";

@@ -1,0 +1,123 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
+using ConnectPlus.Engine.Catalog;
+using ConnectPlus.Engine.Model;
+
+namespace ConnectPlus.Engine.Connectors;
+
+/// <summary>Marks a settings class as a connection type. The class's <c>///</c> summary is its description.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ConnectionTypeAttribute(string type, string name) : Attribute
+{
+    /// <summary>Stable type key, e.g. <c>sftp</c>.</summary>
+    public string Type { get; } = type;
+
+    /// <summary>Display name, e.g. "SFTP server".</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Material icon name.</summary>
+    public string Icon { get; init; } = "cable";
+}
+
+/// <summary>A connection type's settings that open a file location (local folder, SFTP, FTP, S3).</summary>
+public interface IFileConnectionSettings
+{
+    /// <summary>Opens the location described by these settings (no network traffic until first use).</summary>
+    IFileLocation Open(string connectionName);
+}
+
+/// <summary>Everything known about a connection type, described once from its settings class.</summary>
+public sealed record ConnectionTypeDescriptor
+{
+    public required string Type { get; init; }
+    public required string Name { get; init; }
+    public required string Icon { get; init; }
+    public required string Description { get; init; }
+    public required IReadOnlyList<SettingDescriptor> Settings { get; init; }
+
+    /// <summary>The settings class.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Type SettingsType { get; init; } = null!;
+}
+
+/// <summary>The connection types, built from <see cref="ConnectionTypeAttribute"/> classes.</summary>
+public sealed class ConnectionCatalog
+{
+    private readonly Dictionary<string, ConnectionTypeDescriptor> _byType;
+
+    public ConnectionCatalog(IEnumerable<Assembly> assemblies)
+    {
+        ArgumentNullException.ThrowIfNull(assemblies);
+        var types = new List<ConnectionTypeDescriptor>();
+        foreach (var assembly in assemblies.Distinct())
+        {
+            var docs = XmlDocumentation.For(assembly);
+            foreach (var type in assembly.GetTypes())
+            {
+                if (type.GetCustomAttribute<ConnectionTypeAttribute>() is not { } attribute) continue;
+                types.Add(new ConnectionTypeDescriptor
+                {
+                    Type = attribute.Type,
+                    Name = attribute.Name,
+                    Icon = attribute.Icon,
+                    Description = docs.Type(type),
+                    Settings = BlockCatalog.DescribeSettings(type, docs),
+                    SettingsType = type,
+                });
+            }
+        }
+        Types = [.. types.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        _byType = Types.ToDictionary(t => t.Type, StringComparer.Ordinal);
+    }
+
+    /// <summary>The engine's own connection types.</summary>
+    public static ConnectionCatalog Default { get; } = new([typeof(ConnectionCatalog).Assembly]);
+
+    /// <summary>All connection types by name.</summary>
+    public IReadOnlyList<ConnectionTypeDescriptor> Types { get; }
+
+    /// <summary>Finds a connection type, or null.</summary>
+    public ConnectionTypeDescriptor? Find(string type) => _byType.GetValueOrDefault(type);
+
+    /// <summary>The catalog as JSON (for the connection editor and the snapshot test).</summary>
+    public string ToJson() => JsonSerializer.Serialize(Types, DataflowJson.Options);
+
+    /// <summary>
+    /// Binds and validates a connection's settings; throws <see cref="ConnectionException"/>
+    /// (<see cref="ConnectionFailure.InvalidSettings"/>) naming the connection and every problem.
+    /// </summary>
+    public object Bind(ConnectionDefinition connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var type = Find(connection.Type)
+            ?? throw new ConnectionException(ConnectionFailure.InvalidSettings,
+                $"Connection '{connection.Name}' has unknown type '{connection.Type}'. Types: {string.Join(", ", _byType.Keys.Order())}.");
+        object settings;
+        try
+        {
+            settings = SettingsBinder.Bind(type.SettingsType, type.Settings, $"{type.Name} connections", connection.Settings);
+        }
+        catch (SettingsBindingException ex)
+        {
+            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}', setting '{ex.Setting}': {ex.Message}", ex);
+        }
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true))
+        {
+            var problems = results.Select(r => $"{string.Join(", ", r.MemberNames.Select(n => DataflowJson.Options.PropertyNamingPolicy!.ConvertName(n)))}: {r.ErrorMessage}");
+            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' is not complete: {string.Join("; ", problems)}.");
+        }
+        return settings;
+    }
+
+    /// <summary>Opens a file location for a connection of a file type (local, SFTP, FTP, S3).</summary>
+    public IFileLocation OpenFileLocation(ConnectionDefinition connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Bind(connection) is IFileConnectionSettings files
+            ? files.Open(connection.Name)
+            : throw new ConnectionException(ConnectionFailure.InvalidSettings,
+                $"Connection '{connection.Name}' is a {connection.Type} connection, which does not hold files.");
+    }
+}
