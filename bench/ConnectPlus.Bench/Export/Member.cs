@@ -69,8 +69,7 @@ internal readonly struct Member
     public static Member Create(ulong seed, long index, long members, ExportTimeline timeline)
     {
         var random = SplitMix.For(seed, Stream, index);
-        var slab = random.Pick(Vocabulary.SlabWeights);
-        var changes = random.Pick(ChangeCountWeights);
+        var (slab, changes, profiles) = DrawCounts(ref random);
         var history = SlabHistoryEndingWith(slab, changes, ref random);
         var purchases = (long)(PurchaseScale(slab) * (0.2 + (random.NextDouble() * random.NextDouble() * 4)));
         // Most bills are in whole rupees, so most totals are too.
@@ -101,10 +100,25 @@ internal readonly struct Member
             LastTransaction = lastTransaction,
             // Flagship stores sign up far more members than small ones.
             Store = (int)(Vocabulary.Stores.Length * Math.Pow(random.NextDouble(), 2.5)),
-            Profiles = random.Pick(ProfileCountWeights),
+            Profiles = profiles,
             SecondProfileSource = random.Next(3),
         };
     }
+
+    /// <summary>
+    /// How many tier changes and profiles member <paramref name="index"/> has, without making the
+    /// whole member: the later passes over the change log and the profiles skip most members.
+    /// </summary>
+    public static (int SlabChanges, int Profiles) Counts(ulong seed, long index)
+    {
+        var random = SplitMix.For(seed, Stream, index);
+        var (_, changes, profiles) = DrawCounts(ref random);
+        return (changes, profiles);
+    }
+
+    /// <summary>The first draws of a member, shared by <see cref="Create"/> and <see cref="Counts"/>.</summary>
+    private static (int Slab, int Changes, int Profiles) DrawCounts(ref SplitMix random) =>
+        (random.Pick(Vocabulary.SlabWeights), random.Pick(ChangeCountWeights), random.Pick(ProfileCountWeights));
 
     /// <summary>Writes the email address into <paramref name="destination"/>; 0 when the member has none.</summary>
     public int WriteEmail(Span<byte> destination)

@@ -37,9 +37,10 @@ internal sealed class ProfilesTable(ExportOptions options, ExportTimeline timeli
                     ct.ThrowIfCancellationRequested();
                 }
 
-                var member = Member.Create(options.Seed, profile == 1 ? position : order[position], options.Members, timeline);
-                if (member.Profiles >= profile)
+                var index = profile == 1 ? position : order[position];
+                if (Member.Counts(options.Seed, index).Profiles >= profile)
                 {
+                    var member = Member.Create(options.Seed, index, options.Members, timeline);
                     WriteRow(csv, id++, member, member.UserId, profile, buffer);
                 }
 

@@ -41,10 +41,11 @@ internal sealed class SlabChangeLogTable(ExportOptions options, ExportTimeline t
                     ct.ThrowIfCancellationRequested();
                 }
 
-                var member = Member.Create(options.Seed, order[position], options.Members, timeline);
+                var index = order[position];
                 var eventTime = from + (long)((position + random.NextDouble()) * step);
-                if (member.SlabChanges >= change)
+                if (Member.Counts(options.Seed, index).SlabChanges >= change)
                 {
+                    var member = Member.Create(options.Seed, index, options.Members, timeline);
                     WriteRow(csv, id++, member.UserId, member.SlabAt(change), member.SlabAt(change - 1), eventTime, ref random, buffer);
                 }
 
