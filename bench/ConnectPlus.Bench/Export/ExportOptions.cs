@@ -15,7 +15,7 @@ internal sealed record ExportOptions
     /// <summary>One zip holding the three CSVs (as Capillary delivers them), or the three CSVs as they are.</summary>
     public bool Zip { get; init; } = true;
 
-    /// <summary>Share of extra tier-change and profile rows whose user id belongs to no member.</summary>
+    /// <summary>Orphans: about Members × this many extra rows in each of the change log and the profiles, whose user id no member has.</summary>
     public double OrphanShare { get; init; }
 
     public DateTime ExportTime { get; init; } = DefaultExportTime;

@@ -44,7 +44,7 @@ internal sealed class ProfilesTable(ExportOptions options, ExportTimeline timeli
                     WriteRow(csv, id++, member, member.UserId, profile, buffer);
                 }
 
-                if (options.OrphanShare > 0 && random.Chance(options.OrphanShare))
+                if (profile == 1 && options.OrphanShare > 0 && random.Chance(options.OrphanShare))
                 {
                     // An orphan profile looks like a real one: the data of some member, under a user id nobody has.
                     var lookalike = Member.Create(options.Seed, random.NextLong(0, options.Members), options.Members, timeline);

@@ -49,7 +49,7 @@ internal sealed class SlabChangeLogTable(ExportOptions options, ExportTimeline t
                     WriteRow(csv, id++, member.UserId, member.SlabAt(change), member.SlabAt(change - 1), eventTime, ref random, buffer);
                 }
 
-                if (options.OrphanShare > 0 && random.Chance(options.OrphanShare))
+                if (change == 1 && options.OrphanShare > 0 && random.Chance(options.OrphanShare))
                 {
                     var slab = random.Next(3);
                     WriteRow(csv, id++, MemberIdentity.OrphanUserId(orphans++), slab + 1, slab, eventTime, ref random, buffer);

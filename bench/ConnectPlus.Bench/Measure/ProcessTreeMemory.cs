@@ -47,7 +47,7 @@ internal static class ProcessTreeMemory
         }
 
         var kilobytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
-        return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+        return long.TryParse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value * 1024 : 0;
     }
 
     private static Dictionary<int, List<int>> ChildrenByParent()
@@ -62,7 +62,8 @@ internal static class ProcessTreeMemory
 
             var stat = ReadOrNull($"/proc/{pid}/stat");
             // pid (comm) state ppid ...: comm may hold spaces and parentheses, so look after the last ')'.
-            var fields = stat?[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var commEnd = stat?.LastIndexOf(')') ?? -1;
+            var fields = commEnd < 0 || commEnd + 2 > stat!.Length ? null : stat[(commEnd + 2)..].Split(' ');
             if (fields is { Length: > 1 } && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent))
             {
                 if (!children.TryGetValue(parent, out var list))
