@@ -144,5 +144,5 @@ for line in "${results[@]}"; do
     'BEGIN { printf "%-14s %10.2f %14.0f %10.1f %12.1f %12d\n", n, w, (w > 0 ? n / w : 0), p, b / 1048576, r }'
 done
 LC_ALL=C awk -v w="$DUCKDB_SECONDS" -v p="$DUCKDB_PEAK_MB" \
-  'BEGIN { printf "%-14s %10.2f %14.0f %10.1f %12s %12s   (DuckDB reference)\n", "1000000", w, 1000000 / w, p, "-", "-" }'
+  'BEGIN { printf "%-14s %10.2f %14.0f %10.1f %12s %12s   (reference)\n", "DuckDB 1M", w, 1000000 / w, p, "-", "-" }'
 exit $failed
