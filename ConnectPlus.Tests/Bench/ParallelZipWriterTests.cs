@@ -62,6 +62,31 @@ public sealed class ParallelZipWriterTests : IDisposable
     }
 
     [Fact]
+    public void Zip_UsesZip64_WhenEntriesStartPastFourGigabytes()
+    {
+        var path = _temp["big.zip"];
+        var content = Noise(100_000);
+
+        using (var file = File.Create(path))
+        {
+            // A sparse gap: the entries land past 4 GiB without writing 4 GiB.
+            file.SetLength(5L << 30);
+            file.Position = 5L << 30;
+            using var zip = new ParallelZipWriter(file, Time, parallelism: 2);
+            using (var first = zip.CreateEntry("a.bin"))
+            {
+                first.Write(content);
+            }
+
+            using var second = zip.CreateEntry("b.bin");
+            second.Write(content);
+        }
+
+        Assert.Equal(content, ReadEntry(path, "a.bin"));
+        Assert.Equal(content, ReadEntry(path, "b.bin"));
+    }
+
+    [Fact]
     public void CreateEntry_Throws_WhileThePreviousEntryIsOpen()
     {
         using var file = File.Create(_temp["test.zip"]);
