@@ -58,7 +58,14 @@ internal sealed class JoinCursor
     public bool KeyMatchable => _keyMatchable;
 
     /// <summary>Where the current combination comes from: the origin of its first part in input order.</summary>
-    public SourceRef CurrentSource => FirstPresent() is var part && part == Streamed ? _streamedSource : _stages[part].Table.Source(_rows[part]);
+    public SourceRef CurrentSource
+    {
+        get
+        {
+            var part = FirstPresent();
+            return part == Streamed ? _streamedSource : _stages[part].Table.Source(_rows[part]);
+        }
+    }
 
     /// <summary>Starts the combinations of a streamed row.</summary>
     public void StartStreamed(string?[] values, ReadOnlySpan<byte> key, bool matchable, SourceRef source)

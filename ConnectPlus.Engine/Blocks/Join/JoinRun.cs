@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using ConnectPlus.Engine.Data;
 using ConnectPlus.Engine.Runtime;
@@ -7,8 +8,9 @@ namespace ConnectPlus.Engine.Blocks.Join;
 /// <summary>One run of a <see cref="JoinBlock"/>: reads the held inputs, then streams the other through them.</summary>
 internal sealed class JoinRun : IDisposable
 {
-    /// <summary>How long the held inputs may deliver nothing before the streamed input is read ahead to disk.</summary>
-    private static readonly TimeSpan StallTime = TimeSpan.FromMilliseconds(200);
+    /// <summary>How often the held inputs are checked for a stall (see <see cref="ReadAheadWhenStalledAsync"/>).</summary>
+    private static readonly TimeSpan StallCheck = TimeSpan.FromMilliseconds(50);
+    private const int StalledChecksBeforeReadAhead = 4;
     private const string EmptyKeyCode = "JOIN_EMPTY_KEY";
 
     private readonly JoinSettings _settings;
@@ -20,6 +22,8 @@ internal sealed class JoinRun : IDisposable
     private readonly SemaphoreSlim _rejectGate = new(1, 1);
     private readonly int _streamed;
     private long _heldRows;
+    private int _heldReading;
+    private int _heldWaiting;
 
     public JoinRun(JoinSettings settings, BlockContext context)
     {
@@ -42,7 +46,7 @@ internal sealed class JoinRun : IDisposable
     {
         var shape = _shapes[_streamed];
         var streamed = new StreamedInput(_context, shape.Port, cancellationToken);
-        await using var _ = streamed.ConfigureAwait(false);
+        await using var disposeStreamed = streamed.ConfigureAwait(false);
         await ReadHeldInputsAsync(streamed, cancellationToken).ConfigureAwait(false);
         if (streamed.SpilledRows > 0)
         {
@@ -50,6 +54,7 @@ internal sealed class JoinRun : IDisposable
                 $"{shape.Port}: {streamed.SpilledRows:N0} rows were read ahead into a spill file while the held inputs stalled (an upstream block feeds both sides).");
         }
 
+        var clock = Stopwatch.StartNew();
         Pipeline? pipeline = null;
         JoinKeyEncoder? encoder = null;
         long streamedRows = 0;
@@ -80,7 +85,7 @@ internal sealed class JoinRun : IDisposable
         await pipeline.Output.CompleteAsync(cancellationToken).ConfigureAwait(false);
         var extra = string.Concat(pipeline.Stages.Select((s, i) => s.KeepUnmatchedHeld ? $"; {unmatched[i]:N0} unmatched rows of {s.Name} added" : ""));
         _context.Log(RunLogLevel.Info,
-            $"Joined {streamedRows:N0} rows of {shape.Port} through {string.Join(", ", pipeline.Stages.Select(s => s.Name))}: {joinedRows:N0} rows{extra}; {pipeline.Output.Rows:N0} rows out.");
+            $"Joined {streamedRows:N0} rows of {shape.Port} through {string.Join(", ", pipeline.Stages.Select(s => s.Name))}: {joinedRows:N0} rows{extra}; {pipeline.Output.Rows:N0} rows out in {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 
     private static int ConnectedInputs(JoinSettings settings, BlockContext context)
@@ -106,6 +111,7 @@ internal sealed class JoinRun : IDisposable
     private async Task ReadHeldInputsAsync(StreamedInput streamed, CancellationToken cancellationToken)
     {
         using var group = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _heldReading = _shapes.Length - 1;
         var reads = _shapes.Where(s => s.Index != _streamed)
             .Select(s => Task.Run(() => CancelOthersOnFailureAsync(() => ReadHeldAsync(s, group.Token), group), CancellationToken.None))
             .ToArray();
@@ -116,44 +122,82 @@ internal sealed class JoinRun : IDisposable
 
     private async Task ReadHeldAsync(JoinInputShape shape, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         PackedRowTable? table = null;
         JoinKeyEncoder? encoder = null;
-        await foreach (var batch in _context.ReadRecordsAsync(shape.Port, cancellationToken).ConfigureAwait(false))
+        var batches = _context.ReadRecordsAsync(shape.Port, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            shape.Accept(batch.Schema, _context);
-            table ??= new PackedRowTable(shape.Columns.Count);
-            encoder ??= new JoinKeyEncoder(shape.KeyColumns, _settings.TrimKeys, _settings.IgnoreCase);
-            var rows = batch.Rows;
-            for (var r = 0; r < rows.Count; r++)
+            while (await NextHeldBatchAsync(batches).ConfigureAwait(false))
             {
-                var row = rows[r];
-                var values = shape.Values(row);
-                var empty = encoder.Encode(values);
-                if (empty && _settings.EmptyKeys == JoinEmptyKeys.Reject)
+                var batch = batches.Current;
+                shape.Accept(batch.Schema, _context);
+                table ??= new PackedRowTable(shape.Columns.Count);
+                encoder ??= new JoinKeyEncoder(shape.KeyColumns, _settings.TrimKeys, _settings.IgnoreCase);
+                var rows = batch.Rows;
+                for (var r = 0; r < rows.Count; r++)
                 {
-                    await RejectEmptyKeyAsync(shape, batch.Schema, row, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    var row = rows[r];
+                    var values = shape.Values(row);
+                    var empty = encoder.Encode(values);
+                    if (empty && _settings.EmptyKeys == JoinEmptyKeys.Reject)
+                    {
+                        await RejectEmptyKeyAsync(shape, batch.Schema, row, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    table.Add(encoder.Key, !empty || EmptyKeysMatch, values, row.Source);
                 }
-                table.Add(encoder.Key, !empty || EmptyKeysMatch, values, row.Source);
+                Interlocked.Add(ref _heldRows, rows.Count);
             }
-            Interlocked.Add(ref _heldRows, rows.Count);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _heldReading);
+            await batches.DisposeAsync().ConfigureAwait(false);
         }
         table ??= new PackedRowTable(shape.Columns.Count);
         // input1's rows are only streamed again (build side left from the third input on); the others are probed.
         if (shape.Index > 0 || _streamed == 1) table.BuildIndex();
         _tables[shape.Index] = table;
-        _context.Log(RunLogLevel.Info, $"{shape.Port}: {table.Count:N0} rows held for the join ({table.MemoryBytes / 1048576.0:0.0} MB).");
+        _context.Log(RunLogLevel.Info, $"{shape.Port}: {table.Count:N0} rows held for the join in {clock.Elapsed.TotalSeconds:0.0} s ({table.MemoryBytes / 1048576.0:0.0} MB).");
     }
 
+    /// <summary>Next batch of a held input, counting the readers that wait for their upstream.</summary>
+    private async ValueTask<bool> NextHeldBatchAsync(IAsyncEnumerator<RecordBatch> batches)
+    {
+        var next = batches.MoveNextAsync();
+        if (next.IsCompleted) return await next.ConfigureAwait(false);
+        Interlocked.Increment(ref _heldWaiting);
+        try
+        {
+            return await next.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _heldWaiting);
+        }
+    }
+
+    /// <summary>
+    /// Reads the streamed input ahead into a spill file once every held input still being read has been
+    /// waiting for rows, with none arriving, at several checks in a row: their upstream is stuck, most likely
+    /// behind the streamed input's full link. Several checks, not one long wait, so a long GC pause is no stall.
+    /// </summary>
     private async Task ReadAheadWhenStalledAsync(Task allRead, StreamedInput streamed, CancellationToken cancellationToken)
     {
+        var stalledChecks = 0;
+        var seen = -1L;
         while (!allRead.IsCompleted)
         {
-            var seen = Interlocked.Read(ref _heldRows);
-            await Task.WhenAny(allRead, Task.Delay(StallTime, _context.Time, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(allRead, Task.Delay(StallCheck, _context.Time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (allRead.IsCompleted) return;
-            if (Interlocked.Read(ref _heldRows) != seen) continue;
+            var rows = Interlocked.Read(ref _heldRows);
+            var waiting = Volatile.Read(ref _heldWaiting);
+            var stalled = rows == seen && waiting > 0 && waiting >= Volatile.Read(ref _heldReading);
+            stalledChecks = stalled ? stalledChecks + 1 : 0;
+            seen = rows;
+            if (stalledChecks < StalledChecksBeforeReadAhead) continue;
             await streamed.SpillUntilAsync(allRead, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -205,6 +249,7 @@ internal sealed class JoinRun : IDisposable
         var values = new string?[identity.Length];
         for (var r = 0; r < rows.Count; r++)
         {
+            if ((r & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
             rows.Decode(r, identity, values);
             var empty = encoder.Encode(values);
             cursor.StartStreamed(values, encoder.Key, !empty || EmptyKeysMatch, rows.Source(r));

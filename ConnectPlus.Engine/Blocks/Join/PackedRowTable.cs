@@ -6,8 +6,9 @@ namespace ConnectPlus.Engine.Blocks.Join;
 /// <summary>
 /// The rows of the side of a join that is held in memory, packed for a small footprint: each row is one
 /// run of bytes inside a 1 MB chunk — its key, its origin, then each value as UTF-8 behind a length — so
-/// a row costs its text plus about 30 bytes, with no object per row or per value. The hash index is int
-/// arrays: buckets, a chain of distinct keys per bucket and a chain of the rows sharing a key (in input order).
+/// a row costs its text plus about 30 bytes, with no object per row or per value. The hash index is
+/// arrays: buckets of row numbers, and per row one 24-byte entry (address, hash, next distinct key in the
+/// bucket, next row with the same key — in input order —, matched flag) so a probe touches few cache lines.
 /// </summary>
 /// <remarks>
 /// Row layout: varint(key length + 1, 0 = key that matches nothing), key bytes, varint(file index),
@@ -22,14 +23,10 @@ internal sealed class PackedRowTable(int columnCount)
     private readonly Dictionary<string, int> _fileIndex = new(StringComparer.Ordinal);
     private byte[] _chunk = [];
     private int _used;
-    private long[] _address = new long[256];
+    private RowEntry[] _rows = new RowEntry[256];
     private string? _lastFile;
     private int _lastFileIndex;
     private int[] _buckets = [];
-    private int[] _hash = [];
-    private int[] _chainNext = [];
-    private int[] _duplicateNext = [];
-    private bool[] _matched = [];
     private int _mask;
 
     /// <summary>Values stored per row.</summary>
@@ -43,8 +40,7 @@ internal sealed class PackedRowTable(int columnCount)
 
     /// <summary>Bytes held by the rows and the index.</summary>
     public long MemoryBytes =>
-        _chunks.Sum(c => (long)c.Length) + _address.Length * 8L + _buckets.Length * 4L
-        + (_hash.Length + _chainNext.Length + _duplicateNext.Length) * 4L + _matched.Length;
+        _chunks.Sum(c => (long)c.Length) + _rows.Length * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<RowEntry>() + _buckets.Length * 4L;
 
     /// <summary>Adds a row: its encoded key (ignored when <paramref name="matchable"/> is false), the first
     /// <see cref="ColumnCount"/> values (missing ones are null) and its origin.</summary>
@@ -71,8 +67,8 @@ internal sealed class PackedRowTable(int columnCount)
         pos += Varint.Write(row[pos..], (ulong)Math.Max(0, source.Line));
         for (var c = 0; c < ColumnCount; c++)
             pos += WriteValue(row[pos..], (uint)c < (uint)values.Length ? values[c] : null);
-        if (Count == _address.Length) Array.Resize(ref _address, _address.Length * 2);
-        _address[Count++] = ((long)(_chunks.Count - 1) << 32) | (uint)_used;
+        if (Count == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
+        _rows[Count++].Address = ((long)(_chunks.Count - 1) << 32) | (uint)_used;
         _used += pos;
     }
 
@@ -82,36 +78,34 @@ internal sealed class PackedRowTable(int columnCount)
         if (Indexed) return;
         Indexed = true;
         var n = Count;
-        Array.Resize(ref _address, Math.Max(n, 1));
+        Array.Resize(ref _rows, Math.Max(n, 1));
         var size = 16;
         while (size < n) size <<= 1;
         _buckets = new int[size];
         Array.Fill(_buckets, -1);
         _mask = size - 1;
-        _hash = new int[n];
-        _chainNext = new int[n];
-        _duplicateNext = new int[n];
-        _matched = new bool[n];
         // Walking backwards and putting each row ahead of its duplicates keeps duplicates in input order.
         for (var r = n - 1; r >= 0; r--)
         {
-            _chainNext[r] = -1;
-            _duplicateNext[r] = -1;
+            ref var entry = ref _rows[r];
+            entry.ChainNext = -1;
+            entry.DuplicateNext = -1;
             if (!TryGetKey(r, out var key)) continue;
             var hash = Hash(key);
-            _hash[r] = hash;
+            entry.Hash = hash;
             ref var slot = ref _buckets[hash & _mask];
             while (slot >= 0)
             {
                 var head = slot;
-                if (_hash[head] == hash && key.SequenceEqual(KeyOf(head)))
+                ref var headEntry = ref _rows[head];
+                if (headEntry.Hash == hash && key.SequenceEqual(KeyOf(head)))
                 {
-                    _duplicateNext[r] = head;
-                    _chainNext[r] = _chainNext[head];
+                    entry.DuplicateNext = head;
+                    entry.ChainNext = headEntry.ChainNext;
                     slot = r;
                     goto Next;
                 }
-                slot = ref _chainNext[head];
+                slot = ref headEntry.ChainNext;
             }
             slot = r;
         Next:;
@@ -121,21 +115,21 @@ internal sealed class PackedRowTable(int columnCount)
     /// <summary>The first row whose key equals <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key, int hash)
     {
-        for (var r = _buckets[hash & _mask]; r >= 0; r = _chainNext[r])
+        for (var r = _buckets[hash & _mask]; r >= 0; r = _rows[r].ChainNext)
         {
-            if (_hash[r] == hash && key.SequenceEqual(KeyOf(r))) return r;
+            if (_rows[r].Hash == hash && key.SequenceEqual(KeyOf(r))) return r;
         }
         return -1;
     }
 
     /// <summary>The next row with the same key as <paramref name="row"/>, or -1.</summary>
-    public int NextDuplicate(int row) => _duplicateNext[row];
+    public int NextDuplicate(int row) => _rows[row].DuplicateNext;
 
     /// <summary>Notes that a row found a partner (outer joins emit the others at the end).</summary>
-    public void MarkMatched(int row) => _matched[row] = true;
+    public void MarkMatched(int row) => _rows[row].Matched = true;
 
     /// <summary>Whether a row found a partner.</summary>
-    public bool IsMatched(int row) => _matched[row];
+    public bool IsMatched(int row) => _rows[row].Matched;
 
     /// <summary>The row's encoded key; false when the row's key matches nothing.</summary>
     public bool TryGetKey(int row, out ReadOnlySpan<byte> key)
@@ -206,7 +200,7 @@ internal sealed class PackedRowTable(int columnCount)
 
     private ReadOnlySpan<byte> RowSpan(int row)
     {
-        var address = _address[row];
+        var address = _rows[row].Address;
         return _chunks[(int)(address >> 32)].AsSpan((int)address);
     }
 
@@ -264,6 +258,21 @@ internal sealed class PackedRowTable(int columnCount)
         Varint.Write(target, (uint)length + 1);
         return prefix + length;
     }
+}
+
+/// <summary>Per row: where its bytes are, and its links in the hash index.</summary>
+internal struct RowEntry
+{
+    /// <summary>Chunk number (high 32 bits) and offset in the chunk.</summary>
+    public long Address;
+    public int Hash;
+
+    /// <summary>Next row with another key in the same bucket (-1: none); only heads of duplicate chains are linked.</summary>
+    public int ChainNext;
+
+    /// <summary>Next row with the same key (-1: none).</summary>
+    public int DuplicateNext;
+    public bool Matched;
 }
 
 /// <summary>LEB128 unsigned integers: 7 bits a byte, low bits first.</summary>
