@@ -467,6 +467,9 @@ public sealed class JoinBlockTests
         var records = data.RecordOutputs["records"];
         Assert.Equal(12_000, records.Rows.Count); // each id is on two rows of each side: 2 × 2 combinations
         Assert.Equal(["id", "in1_value", "in2_value"], records.Schema!.Columns);
+        Assert.Equal(["v3007+v3007", "v3007+v7", "v7+v3007", "v7+v7"],
+            records.Maps.Where(m => m["id"] == "7").Select(m => $"{m["in1_value"]}+{m["in2_value"]}").Order(StringComparer.Ordinal));
+        Assert.All(records.Rows, r => Assert.Equal("ids.csv", r.Source.File));
         Assert.Contains(log.Log, l => l.Message.Contains("read ahead into a spill file", StringComparison.Ordinal));
     }
 
