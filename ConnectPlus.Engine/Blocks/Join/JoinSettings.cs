@@ -58,26 +58,27 @@ public sealed class JoinSettings : IValidatableObject
     /// <summary>Cross-field rules; which ports are connected is checked when the block runs.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Inputs.Count is < 2 or > 4)
+        // JSON null binds as null despite the initialisers.
+        if (Inputs is null || Inputs.Count is < 2 or > 4)
         {
             yield return new ValidationResult(
-                $"Give one entry per connected input, two to four (input1 and input2 at least), each with its key columns; there are {Inputs.Count}.",
+                $"Give one entry per connected input, two to four (input1 and input2 at least), each with its key columns; there are {Inputs?.Count ?? 0}.",
                 [nameof(Inputs)]);
             yield break;
         }
         foreach (var message in InputProblems())
             yield return new ValidationResult(message, [nameof(Inputs)]);
         var pairs = Inputs.Count - 1;
-        if (JoinTypes.Count != 0 && JoinTypes.Count != pairs)
+        if (JoinTypes is null || (JoinTypes.Count != 0 && JoinTypes.Count != pairs))
         {
             yield return new ValidationResult(
-                $"Give one join type per joined input ({pairs} for {Inputs.Count} inputs), or none for leftOuter everywhere; there are {JoinTypes.Count}.",
+                $"Give one join type per joined input ({pairs} for {Inputs.Count} inputs), or none for leftOuter everywhere; there are {JoinTypes?.Count ?? 0}.",
                 [nameof(JoinTypes)]);
         }
-        if (BuildSides.Count != 0 && BuildSides.Count != pairs)
+        if (BuildSides is null || (BuildSides.Count != 0 && BuildSides.Count != pairs))
         {
             yield return new ValidationResult(
-                $"Give one build side per joined input ({pairs} for {Inputs.Count} inputs), or none for right everywhere; there are {BuildSides.Count}.",
+                $"Give one build side per joined input ({pairs} for {Inputs.Count} inputs), or none for right everywhere; there are {BuildSides?.Count ?? 0}.",
                 [nameof(BuildSides)]);
         }
     }

@@ -15,7 +15,10 @@ internal abstract class JoinSink
     public async ValueTask DrainAsync(JoinCursor cursor, CancellationToken cancellationToken)
     {
         while (cursor.TryNext())
-            await TakeAsync(cursor, cancellationToken).ConfigureAwait(false);
+        {
+            var taken = TakeAsync(cursor, cancellationToken);
+            if (!taken.IsCompletedSuccessfully) await taken.ConfigureAwait(false);
+        }
     }
 
     /// <summary>Walks the held rows that nothing matched (of stages that keep them) through the later stages, stage by stage.</summary>
@@ -43,13 +46,14 @@ internal sealed class OutputSink(BlockContext context, string port, RecordSchema
 {
     private readonly RecordBatchBuilder _builder = new(schema, context.BatchSize);
 
-    public override async ValueTask TakeAsync(JoinCursor cursor, CancellationToken cancellationToken)
+    public override ValueTask TakeAsync(JoinCursor cursor, CancellationToken cancellationToken)
     {
         var values = new string?[schema.Count];
         cursor.CopyCurrent(values);
         Rows++;
-        if (_builder.Add(new Record(values, cursor.CurrentSource)))
-            await context.WriteAsync(port, _builder.Take(), cancellationToken).ConfigureAwait(false);
+        return _builder.Add(new Record(values, cursor.CurrentSource))
+            ? context.WriteAsync(port, _builder.Take(), cancellationToken)
+            : ValueTask.CompletedTask;
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)

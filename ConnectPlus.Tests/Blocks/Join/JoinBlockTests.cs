@@ -510,6 +510,16 @@ public sealed class JoinBlockTests
     }
 
     [Fact]
+    public void Validate_TreatsNullListsAsMissing()
+    {
+        var issues = Validate("""{ "inputs": [{ "keyColumns": ["id"] }, { "keyColumns": ["id"] }], "joinTypes": null, "buildSides": null }""");
+
+        Assert.Contains(issues, i => i.Setting == "joinTypes");
+        Assert.Contains(issues, i => i.Setting == "buildSides");
+        Assert.Contains(Validate("""{ "inputs": null }"""), i => i.Setting == "inputs" && i.Message.Contains("two to four", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_AcceptsGoodSettings()
     {
         var issues = Validate(new { inputs = Keys("id", "id", "id"), joinTypes = Of("inner", "fullOuter"), buildSides = Of("right", "left") });
