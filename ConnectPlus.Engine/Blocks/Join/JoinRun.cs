@@ -55,6 +55,18 @@ internal sealed class JoinRun : IDisposable
         }
 
         var clock = Stopwatch.StartNew();
+        var (pipeline, streamedRows) = await StreamAsync(streamed, shape, cancellationToken).ConfigureAwait(false);
+        var joinedRows = pipeline.Output.Rows;
+        var unmatched = await pipeline.Output.DrainUnmatchedHeldAsync(pipeline.Cursor, pipeline.Stages, cancellationToken).ConfigureAwait(false);
+        await pipeline.Output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        var extra = string.Concat(pipeline.Stages.Select((s, i) => s.KeepUnmatchedHeld ? $"; {unmatched[i]:N0} unmatched rows of {s.Name} added" : ""));
+        _context.Log(RunLogLevel.Info,
+            $"Joined {streamedRows:N0} rows of {shape.Port} through {string.Join(", ", pipeline.Stages.Select(s => s.Name))}: {joinedRows:N0} rows{extra}; {pipeline.Output.Rows:N0} rows out in {clock.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    /// <summary>Streams every row of the streamed input through the held sides; the pipeline is laid out at the first batch.</summary>
+    private async Task<(Pipeline Pipeline, long Rows)> StreamAsync(StreamedInput streamed, JoinInputShape shape, CancellationToken cancellationToken)
+    {
         Pipeline? pipeline = null;
         JoinKeyEncoder? encoder = null;
         long streamedRows = 0;
@@ -80,12 +92,7 @@ internal sealed class JoinRun : IDisposable
             streamedRows += rows.Count;
         }
         pipeline ??= await PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var joinedRows = pipeline.Output.Rows;
-        var unmatched = await pipeline.Output.DrainUnmatchedHeldAsync(pipeline.Cursor, pipeline.Stages, cancellationToken).ConfigureAwait(false);
-        await pipeline.Output.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        var extra = string.Concat(pipeline.Stages.Select((s, i) => s.KeepUnmatchedHeld ? $"; {unmatched[i]:N0} unmatched rows of {s.Name} added" : ""));
-        _context.Log(RunLogLevel.Info,
-            $"Joined {streamedRows:N0} rows of {shape.Port} through {string.Join(", ", pipeline.Stages.Select(s => s.Name))}: {joinedRows:N0} rows{extra}; {pipeline.Output.Rows:N0} rows out in {clock.Elapsed.TotalSeconds:0.0} s.");
+        return (pipeline, streamedRows);
     }
 
     private static int ConnectedInputs(JoinSettings settings, BlockContext context)
