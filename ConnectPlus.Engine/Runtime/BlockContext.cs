@@ -126,7 +126,11 @@ public sealed class BlockContext
         {
             var rejectSchema = _run.RejectSchemaFor(schema);
             if (_rejects is not null && !ReferenceEquals(_rejects.Schema, rejectSchema))
+            {
+                // Rows of another schema start a new batch (and a builder of their own schema).
                 await FlushRejectsAsync(cancellationToken).ConfigureAwait(false);
+                _rejects = null;
+            }
             _rejects ??= new RecordBatchBuilder(rejectSchema, BatchSize);
             if (_rejects.Add(new Record(RejectValues(rejected), row.Source)))
                 await FlushRejectsAsync(cancellationToken).ConfigureAwait(false);

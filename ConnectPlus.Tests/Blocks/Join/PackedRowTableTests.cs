@@ -1,0 +1,132 @@
+using ConnectPlus.Engine.Blocks.Join;
+using ConnectPlus.Engine.Data;
+using ConnectPlus.Tests.Harness;
+
+namespace ConnectPlus.Tests.Blocks.Join;
+
+public sealed class PackedRowTableTests
+{
+    [Fact]
+    public void Decode_GivesBackEveryValue_NullEmptyLongAndNonAscii()
+    {
+        var longValue = new string('x', 300) + "é";
+        string?[] row = [null, "", longValue, "日本語 ✓", "plain"];
+        var table = new PackedRowTable(5);
+        var encoder = new JoinKeyEncoder([4], trim: false, ignoreCase: false);
+        encoder.Encode(row);
+
+        table.Add(encoder.Key, matchable: true, row, new SourceRef("a.csv", 70_000));
+        table.BuildIndex();
+
+        var decoded = new string?[5];
+        table.Decode(0, [0, 1, 2, 3, 4], decoded);
+        Assert.Equal(row, decoded);
+        Assert.Equal(longValue, table.Value(0, 2));
+        Assert.Null(table.Value(0, 0));
+        Assert.Equal(new SourceRef("a.csv", 70_000), table.Source(0));
+    }
+
+    [Fact]
+    public void Add_FillsMissingValuesWithNull_AndDecodeSkipsColumnsMappedAway()
+    {
+        var table = new PackedRowTable(3);
+        table.Add([], matchable: false, ["a"], SourceRef.None);
+
+        var decoded = new string?[] { "keep", "keep" };
+        table.Decode(0, [1, -1, 0], decoded);
+
+        Assert.Equal(new string?[] { null, "a" }, decoded);
+        Assert.Equal(SourceRef.None, table.Source(0));
+        Assert.False(table.TryGetKey(0, out _));
+    }
+
+    [Fact]
+    public void Find_ChainsDuplicatesInInputOrder_AcrossManyChunks()
+    {
+        var table = new PackedRowTable(2);
+        var encoder = new JoinKeyEncoder([0], trim: false, ignoreCase: false);
+        var filler = new string('v', 200);
+        for (var i = 0; i < 30_000; i++)
+        {
+            string?[] row = [$"k{i % 10_000}", $"{i}{filler}"];
+            encoder.Encode(row);
+            table.Add(encoder.Key, matchable: true, row, new SourceRef("f.csv", i));
+        }
+        table.BuildIndex();
+
+        Assert.True(table.MemoryBytes > 5 << 20, "the rows should span several 1 MB chunks");
+        encoder.Encode(["k42"]);
+        var rows = new List<long>();
+        for (var r = table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)); r >= 0; r = table.NextDuplicate(r))
+            rows.Add(table.Source(r).Line);
+        Assert.Equal([42L, 10_042L, 20_042L], rows);
+        encoder.Encode(["k10000"]);
+        Assert.Equal(-1, table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)));
+    }
+
+    [Fact]
+    public void Add_TakesARowLargerThanAChunk()
+    {
+        var huge = new string('h', 2_000_000);
+        var table = new PackedRowTable(2);
+        table.Add([], matchable: false, ["small", "x"], SourceRef.None);
+        table.Add([], matchable: false, ["big", huge], SourceRef.None);
+        table.Add([], matchable: false, ["after", "y"], SourceRef.None);
+
+        Assert.Equal(huge, table.Value(1, 1));
+        Assert.Equal("after", table.Value(2, 0));
+        Assert.Equal("x", table.Value(0, 1));
+    }
+
+    [Fact]
+    public void KeyEncoder_KeepsCompositeParts_Apart_AndNormalises()
+    {
+        var plain = new JoinKeyEncoder([0, 1], trim: false, ignoreCase: false);
+        var normalising = new JoinKeyEncoder([0, 1], trim: true, ignoreCase: true);
+        var longPart = new string('a', 200);
+
+        Assert.NotEqual(Key(plain, ["ab", "c"]), Key(plain, ["a", "bc"]));
+        Assert.Equal(Key(plain, [longPart, "x"]), Key(plain, [longPart, "x"]));
+        Assert.NotEqual(Key(plain, [longPart, "x"]), Key(plain, [longPart + "a", "x"]));
+        Assert.Equal(Key(normalising, [" Ab ", "é"]), Key(normalising, ["aB", " É"]));
+        Assert.True(normalising.Encode(["  ", "x"]));
+        Assert.True(plain.Encode(["x"]));
+        Assert.False(plain.Encode(["x", "y"]));
+    }
+
+    [Fact]
+    public async Task SpillFile_GivesBackBatchesAsWritten()
+    {
+        using var folder = new TempFolder();
+        var first = new RecordSchema(["a", "b"]);
+        var second = new RecordSchema(["c"]);
+        RecordBatch[] written =
+        [
+            new(first, [new Record(["1", null], new SourceRef("x.csv", 2)), new Record(["", "é"], SourceRef.None)]),
+            new(second, [new Record(["z"], new SourceRef("y.csv", 9_000_000_000))]),
+            new(first, [new Record(["3", "4"], new SourceRef("x.csv", 3))]),
+        ];
+
+        var spill = new RecordSpillFile(folder["spill.bin"]);
+        await using (spill)
+        {
+            foreach (var batch in written) await spill.WriteAsync(batch, CancellationToken.None);
+            var read = new List<RecordBatch>();
+            await foreach (var batch in spill.ReadAllAsync(CancellationToken.None)) read.Add(batch);
+
+            Assert.Equal(4, spill.Rows);
+            Assert.Equal(written.Select(b => b.Schema.ToString()), read.Select(b => b.Schema.ToString()));
+            Assert.Same(read[0].Schema, read[2].Schema);
+            Assert.Equal(
+                written.SelectMany(b => b.Rows).Select(r => (string.Join("|", r.Values.Select(v => v ?? "∅")), r.Source)),
+                read.SelectMany(b => b.Rows).Select(r => (string.Join("|", r.Values.Select(v => v ?? "∅")), r.Source)));
+        }
+        Assert.False(File.Exists(folder["spill.bin"]));
+    }
+
+    private static byte[] Key(JoinKeyEncoder encoder, string?[] values)
+    {
+        encoder.Encode(values);
+        return encoder.Key.ToArray();
+    }
+}
