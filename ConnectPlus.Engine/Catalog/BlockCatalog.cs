@@ -103,7 +103,7 @@ public sealed partial class BlockCatalog
                 Group = setting.Group,
                 Required = property.GetCustomAttribute<RequiredAttribute>() is not null,
                 Secret = setting.Secret,
-                Options = setting.Options ?? (valueType.IsEnum ? EnumNames(valueType) : null),
+                Options = setting.Options ?? (EnumOf(valueType) is { } enumType ? EnumNames(enumType) : null),
                 Placeholder = setting.Placeholder,
                 Default = defaults?[name]?.DeepClone(),
                 Minimum = range is null ? null : Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture),
@@ -113,6 +113,14 @@ public sealed partial class BlockCatalog
             });
         }
         return [.. result.OrderBy(s => s.Order).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The enum of a setting, or of its list elements (a list of join types offers the join types).</summary>
+    private static Type? EnumOf(Type type)
+    {
+        if (type.IsEnum) return type;
+        var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+        return element is { IsEnum: true } ? element : null;
     }
 
     private static string[] EnumNames(Type enumType) =>
