@@ -6,9 +6,11 @@ namespace ConnectPlus.Engine.Blocks.Csv;
 
 /// <summary>
 /// Reads CSV files into rows, streaming (a file is never held in memory). Each row keeps its file
-/// name and line number. A row with bad quoting or the wrong number of fields is rejected with the
-/// file, line and reason, and the rest of the file is read. Files of different columns give batches
-/// of different columns. A file that is not text stops the run.
+/// name and line number. Values are text; an empty field is empty text. A row with bad quoting (text
+/// after a closing quote, a quote never closed) or the wrong number of fields is rejected with the
+/// file, line and reason, and the rest of the file is read; a quote inside a field that does not
+/// start with one (12" pipe) is kept as text. Files of different columns give batches of different
+/// columns. A file that is not text, or not in the encoding chosen, stops the run.
 /// </summary>
 [Block("read-csv", 1, "Read CSV", BlockCategory.Parse, Icon = "table_view")]
 [Input("files", PortKind.Files, Description = "CSV files (files whose name does not match File name pattern are passed over).")]

@@ -12,6 +12,8 @@ public sealed class WriteCsvSettings : IValidatableObject
     /// {date:yyyyMMdd-HHmm}); {source} is the name, without extension, of the file the first row came
     /// from ("output" when no row arrives); {run} is the run id; {node} is this block's id.
     /// </summary>
+    // The message is a format string: braces are doubled.
+    [Required(ErrorMessage = "Give a file name, e.g. output_{{date:yyyyMMdd}}.csv.")]
     [Setting(Order = 1, Group = "File", Placeholder = "output_{date:yyyyMMdd}.csv")]
     public string FileNameTemplate { get; set; } = "output_{date:yyyyMMdd}.csv";
 

@@ -201,6 +201,17 @@ public sealed class ReadCsvBlockTests
     }
 
     [Fact]
+    public async Task Run_RejectsRowsOfAnotherWidthThanTheManualHeaders_WhenThereIsNoHeaderRow()
+    {
+        var result = await Read("""{"hasHeaderRow": false, "manualHeaders": ["id", "name"]}""", ("m.csv", "1,Asha\n2\n3,Ravi,Pune\n"));
+
+        Assert.Equal(RunOutcome.SucceededWithErrors, result.Run.Outcome);
+        Assert.Equal(["1"], result.Records("records").Column("id"));
+        Assert.Equal(["m.csv line 2: expected 2 fields, found 1; the missing fields are empty.", "m.csv line 3: expected 2 fields, found 3; only the first 2 are in the row. The line was: 3,Ravi,Pune"],
+            result.Records("rejected").Column("error_message"));
+    }
+
+    [Fact]
     public async Task Run_ReplacesTheHeaderRow_WithManualHeaders()
     {
         var result = await Read("""{"manualHeaders": ["member_id", "member_name"]}""", ("m.csv", "ID,Name\n1,Asha\n"));

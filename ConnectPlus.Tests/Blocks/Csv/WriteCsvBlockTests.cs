@@ -181,12 +181,13 @@ public sealed class WriteCsvBlockTests
     [Fact]
     public async Task Run_Fails_WhenTheInputSchemaChangesAndColumnsIsNotSet()
     {
-        var (run, _, _) = await WriteBatches(null,
+        var (run, data, _) = await WriteBatches(null,
             Batch(["id", "name"], ["1", "A"]),
             Batch(["id", "name"], ["2", "B"]),
             Batch(["id", "city"], ["3", "Pune"]));
 
         Assert.Equal(RunOutcome.Failed, run.Outcome);
+        Assert.False(data.FileOutputs.TryGetValue("files", out var sent) && sent.Count > 0, "A failed write sends no file.");
         Assert.Contains("The input columns changed during the run (rows from members.csv line 2): the file has (id, name), these rows have (id, city). A CSV file has one header: set Columns",
             run.Error, StringComparison.Ordinal);
     }
@@ -297,7 +298,7 @@ public sealed class WriteCsvBlockTests
     }
 
     [Theory]
-    [InlineData("fileNameTemplate", """{"fileNameTemplate": ""}""", "Give a file name")]
+    [InlineData("fileNameTemplate", """{"fileNameTemplate": ""}""", "Give a file name, e.g. output_{date:yyyyMMdd}.csv.")]
     [InlineData("fileNameTemplate", """{"fileNameTemplate": "out/{date}.csv"}""", "Give a file name, not a path")]
     [InlineData("fileNameTemplate", """{"fileNameTemplate": "{today}.csv"}""", "Unknown token {today}")]
     [InlineData("delimiter", """{"delimiter": ""}""", "Give one character")]
