@@ -84,6 +84,7 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
             await csv.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
             if (_malformed.TryPeek(out var bad) && bad.RecordNumber == 1 && bad.Reason is not (CsvMalformedReason.StrayQuote or CsvMalformedReason.TrailingEscape))
                 throw new BlockException($"{_name} line {bad.LineNumber}: the header row has bad quoting ({Reason(bad.Reason)}). Fix the file's first line.") { File = _name };
+            while (_malformed.TryPeek(out var kept) && kept.RecordNumber == 1) _malformed.Dequeue(); // a stray quote in a name stays in the name
             var header = csv.Headers;
             if (header.Count == 0) return Empty("it has no header row and no rows");
             names = settings.ManualHeaders.Count > 0 ? ManualNames(header.Count) : FileNames(header);

@@ -445,6 +445,16 @@ public sealed class ReadCsvBlockTests
     }
 
     [Fact]
+    public async Task Run_KeepsAQuoteInsideAHeaderName_WithoutCountingItAsARowProblem()
+    {
+        var result = await Read(null, ("m.csv", "id,size\"\n1,2\n"));
+
+        result.AssertSucceeded();
+        Assert.Equal(["id", "size\""], result.Records("records").Schema!.Columns);
+        Assert.DoesNotContain(Messages(result, RunLogLevel.Warning), m => m.Contains("rows have a quote", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_Fails_WhenTheHeaderRowHasBadQuoting()
     {
         var result = await Read(null, ("m.csv", "id,\"name\"x\n1,2\n"));
