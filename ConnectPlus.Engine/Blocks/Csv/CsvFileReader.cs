@@ -16,6 +16,7 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
 
     private readonly Queue<CsvMalformedRecord> _malformed = new();
     private readonly string _name = file.Name;
+    private CsvTextStream _input = null!;
     private RecordSchema _schema = null!;
     private RecordBatchBuilder _batch = null!;
     private long _rows;
@@ -26,15 +27,16 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
     /// <summary>Reads the file; returns its schema (the previous one when the columns are the same, or when the file is empty).</summary>
     public async Task<RecordSchema?> ReadAsync(RecordSchema? previous, CancellationToken cancellationToken)
     {
-        var input = await CsvTextStream.OpenAsync(file, settings.Encoding, cancellationToken).ConfigureAwait(false);
+        var input = _input = await CsvTextStream.OpenAsync(file, settings.Encoding, cancellationToken).ConfigureAwait(false);
         await using var inputScope = input.ConfigureAwait(false);
         var csv = CsvReader.Create(input, Options(input.Encoding), leaveOpen: true);
         await using var csvScope = csv.ConfigureAwait(false);
         try
         {
             var rows = await ReadHeaderAsync(csv, previous, cancellationToken).ConfigureAwait(false);
+            if (rows is true) await ReadRowsAsync(csv, cancellationToken).ConfigureAwait(false);
+            if (input.InvalidAt >= 0) throw input.NotUtf8("near its end");
             if (rows is null) return previous;
-            if (rows.Value) await ReadRowsAsync(csv, cancellationToken).ConfigureAwait(false);
         }
         catch (CsvFormatException ex)
         {
@@ -88,7 +90,9 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
             var header = csv.Headers;
             if (header.Count == 0) return Empty("it has no header row and no rows");
             names = settings.ManualHeaders.Count > 0 ? ManualNames(header.Count) : FileNames(header);
-            if (!await csv.ReadAsync(cancellationToken).ConfigureAwait(false)) return Start(names, previous, rows: false);
+            var more = await csv.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (_input.InvalidAt >= 0 && (!more || _input.InvalidAt < csv.ByteOffset)) throw _input.NotUtf8("in the header row");
+            if (!more) return Start(names, previous, rows: false);
         }
         else
         {
@@ -143,6 +147,7 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
         var width = _schema.Count;
         do
         {
+            if (_input.InvalidAt >= 0) StopAtInvalidByte(csv);
             if (csv.FieldCount == width && _malformed.Count == 0)
             {
                 var values = new string?[width];
@@ -156,6 +161,16 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
         }
         while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false));
         if (_batch.Count > 0) await context.WriteAsync("records", _batch.Take(), cancellationToken).ConfigureAwait(false);
+    }
+
+    // Throws when the current record holds the byte that is not valid UTF-8, naming its line.
+    private void StopAtInvalidByte(CsvReader csv)
+    {
+        var raw = csv.RawRecord;
+        var into = _input.InvalidAt - csv.ByteOffset;
+        if (into > raw.Length) return;
+        var line = csv.LineNumber + raw[..(int)Math.Max(0, into)].Count((byte)'\n');
+        throw _input.NotUtf8($"line {line}");
     }
 
     private async ValueTask AddAsync(Record row, CancellationToken cancellationToken)

@@ -11,6 +11,8 @@ namespace ConnectPlus.Engine.Blocks.Csv;
 /// encoding (byte order mark, the Encoding setting, a UTF-8 check for auto) and to refuse files that
 /// are not text; reading replays those bytes, then streams the rest, checking that UTF-8 input is
 /// valid UTF-8 as it goes (a wrong encoding would otherwise turn characters into U+FFFD silently).
+/// The first invalid byte is noted in <see cref="InvalidAt"/>; the CSV reader, which knows which
+/// record holds that byte, stops there with the record's line.
 /// </summary>
 internal sealed class CsvTextStream : Stream
 {
@@ -19,11 +21,9 @@ internal sealed class CsvTextStream : Stream
     private readonly string _fileName;
     private readonly byte[] _head;
     private readonly int _headLength;
-    private readonly Decoder? _utf8Check;
     private int _headRead;
+    private Decoder? _utf8Check;
     private long _offset;
-    private long _lineBreaks;
-    private bool _ended;
 
     private CsvTextStream(Stream inner, string fileName, byte[] head, int headLength, Choice choice)
     {
@@ -41,6 +41,9 @@ internal sealed class CsvTextStream : Stream
 
     /// <summary>The encoding chosen, for the run log.</summary>
     public string EncodingName { get; }
+
+    /// <summary>Offset of the first byte that is not valid UTF-8 (UTF-8 input only), or -1.</summary>
+    public long InvalidAt { get; private set; } = -1;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -125,32 +128,27 @@ internal sealed class CsvTextStream : Stream
         return n;
     }
 
+    /// <summary>The fault for the invalid byte at <see cref="InvalidAt"/>, found in the given line of the file.</summary>
+    public BlockException NotUtf8(string where) => new(
+        $"{_fileName} {where} (byte {(InvalidAt + 1).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}) is not valid UTF-8, so the file is in another encoding. " +
+        "Set Encoding to the file's encoding (windows1252 or latin1 for most Western European exports).")
+    { Setting = "encoding", File = _fileName };
+
     private void Check(ReadOnlySpan<byte> bytes)
     {
-        if (_utf8Check is not null && !_ended)
+        if (_utf8Check is not null)
         {
             try
             {
-                if (bytes.IsEmpty)
-                {
-                    _ended = true;
-                    _utf8Check.GetCharCount([], flush: true);
-                }
-                else
-                {
-                    _utf8Check.GetCharCount(bytes, flush: false);
-                }
+                _utf8Check.GetCharCount(bytes, flush: bytes.IsEmpty);
+                if (bytes.IsEmpty) _utf8Check = null;
             }
             catch (DecoderFallbackException ex)
             {
-                var at = Math.Clamp(ex.Index, 0, bytes.Length);
-                var line = _lineBreaks + bytes[..at].Count((byte)'\n') + 1;
-                throw new BlockException(
-                    $"{_fileName} line {line} (byte {_offset + at + 1:N0}) is not valid UTF-8, so the file is in another encoding. " +
-                    "Set Encoding to the file's encoding (windows1252 or latin1 for most Western European exports).", ex)
-                { Setting = "encoding", File = _fileName };
+                // Index is relative to these bytes (negative for a sequence begun in the previous read).
+                InvalidAt = Math.Max(0, _offset + Math.Clamp(ex.Index, int.MinValue, bytes.Length));
+                _utf8Check = null;
             }
-            _lineBreaks += bytes.Count((byte)'\n');
         }
         _offset += bytes.Length;
     }

@@ -334,6 +334,29 @@ public sealed class ReadCsvBlockTests
         Assert.Contains("m.csv line 2 (byte 13) is not valid UTF-8", result.Run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_NamesThePhysicalLine_WhenTheInvalidByteIsInsideAMultiLineField()
+    {
+        byte[] bytes = [.. "id,note\n1,\"first\nsecond "u8, 0xE9, .. "\"\n2,x\n"u8];
+
+        var result = await ReadBytes(new { encoding = "utf8" }, ("m.csv", bytes));
+
+        Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
+        Assert.Contains("m.csv line 3 (byte 25) is not valid UTF-8", result.Run.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Records("records").Rows);
+    }
+
+    [Fact]
+    public async Task Run_SaysTheHeaderRow_WhenTheInvalidByteIsInTheHeader()
+    {
+        byte[] bytes = [.. "id,caf"u8, 0xE9, .. "\n1,x\n"u8];
+
+        var result = await ReadBytes(new { encoding = "utf8" }, ("m.csv", bytes));
+
+        Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
+        Assert.Contains("m.csv in the header row (byte 7) is not valid UTF-8", result.Run.Error, StringComparison.Ordinal);
+    }
+
     public static TheoryData<byte[], string> NotTextFiles() => new()
     {
         { [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00], "it is a zip archive. Put an Unzip block before Read CSV." },
