@@ -14,6 +14,7 @@ public sealed class BlockContext
     private readonly RunExecution _run;
     private readonly Dictionary<string, object> _inputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<object>> _outputs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sharedInputs = new(StringComparer.Ordinal);
     private readonly PortDescriptor? _rejectedPort;
     private RecordBatchBuilder? _rejects;
 
@@ -63,6 +64,13 @@ public sealed class BlockContext
 
     /// <summary>Whether a link is attached to the named input or output port.</summary>
     public bool IsConnected(string port) => _inputs.ContainsKey(port) || _outputs.ContainsKey(port);
+
+    /// <summary>
+    /// Whether this block alone receives what arrives on an input port: the output that feeds it has
+    /// no other link. Such a block may take over the files it receives from the run's work folder
+    /// (move rather than copy them), since no other block will open them.
+    /// </summary>
+    public bool IsSoleReceiver(string port) => _inputs.ContainsKey(port) && !_sharedInputs.Contains(port);
 
     /// <summary>Reads the files arriving on an input port (nothing when it is not connected).</summary>
     public async IAsyncEnumerable<FileItem> ReadFilesAsync(string port, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -154,7 +162,11 @@ public sealed class BlockContext
             await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
-    internal void ConnectInput(string port, object reader) => _inputs[port] = reader;
+    internal void ConnectInput(string port, object reader, bool shared = false)
+    {
+        _inputs[port] = reader;
+        if (shared) _sharedInputs.Add(port);
+    }
 
     internal void ConnectOutput(string port, object writer)
     {

@@ -124,6 +124,7 @@ internal sealed class RunExecution : IDisposable
             _nodes.Add((node, block, new BlockContext(this, node.Id, node.Label, descriptor, stats)));
         }
         var contexts = _nodes.ToDictionary(n => n.Node.Id, n => n.Context, StringComparer.Ordinal);
+        var linksFrom = _dataflow.Edges.CountBy(e => e.Source).ToDictionary();
         foreach (var edge in _dataflow.Edges)
         {
             var from = edge.Source;
@@ -135,7 +136,7 @@ internal sealed class RunExecution : IDisposable
                 // fan-out that feeds both sides of a join.
                 var channel = Channel.CreateUnbounded<FileItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
                 contexts[from.Node].ConnectOutput(from.Port, channel.Writer);
-                contexts[to.Node].ConnectInput(to.Port, channel.Reader);
+                contexts[to.Node].ConnectInput(to.Port, channel.Reader, shared: linksFrom[from] > 1);
             }
             else
             {
@@ -146,7 +147,7 @@ internal sealed class RunExecution : IDisposable
                     SingleWriter = true,
                 });
                 contexts[from.Node].ConnectOutput(from.Port, channel.Writer);
-                contexts[to.Node].ConnectInput(to.Port, channel.Reader);
+                contexts[to.Node].ConnectInput(to.Port, channel.Reader, shared: linksFrom[from] > 1);
             }
         }
         Directory.CreateDirectory(WorkFolder);
