@@ -70,6 +70,13 @@ public sealed class BlockContext
     /// no other link. Such a block may take over the files it receives from the run's work folder
     /// (move rather than copy them), since no other block will open them.
     /// </summary>
+    /// <summary>
+    /// True when leaving input <paramref name="unread"/> unread can stop rows from reaching input
+    /// <paramref name="other"/> (they share an upstream block through bounded record links). A block that
+    /// reads one input to the end before another (a hash join) must read ahead only in that case.
+    /// </summary>
+    public bool MayStarve(string unread, string other) => _run.Topology.MayStarve(NodeId, unread, other);
+
     public bool IsSoleReceiver(string port) => _inputs.ContainsKey(port) && !_sharedInputs.Contains(port);
 
     /// <summary>Reads the files arriving on an input port (nothing when it is not connected).</summary>

@@ -37,6 +37,7 @@ internal sealed class RunExecution : IDisposable
     public DateTimeOffset Started { get; }
     public string WorkFolder { get; }
     public ErrorFileWriter ErrorFile { get; }
+    public RunTopology Topology { get; private set; } = null!;
 
     public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -124,6 +125,7 @@ internal sealed class RunExecution : IDisposable
             _nodes.Add((node, block, new BlockContext(this, node.Id, node.Label, descriptor, stats)));
         }
         var contexts = _nodes.ToDictionary(n => n.Node.Id, n => n.Context, StringComparer.Ordinal);
+        Topology = new RunTopology(_dataflow, port => contexts[port.Node].Descriptor.FindOutput(port.Port)!.Kind);
         var linksFrom = _dataflow.Edges.CountBy(e => e.Source).ToDictionary();
         foreach (var edge in _dataflow.Edges)
         {

@@ -123,7 +123,12 @@ internal sealed class JoinRun : IDisposable
             .Select(s => Task.Run(() => CancelOthersOnFailureAsync(() => ReadHeldAsync(s, group.Token), group), CancellationToken.None))
             .ToArray();
         var allRead = Task.WhenAll(reads);
-        var watch = CancelOthersOnFailureAsync(() => ReadAheadWhenStalledAsync(allRead, streamed, group.Token), group);
+        // Reading ahead is only ever needed when the streamed input's upstream also feeds a held input;
+        // otherwise a slow held input is just slow, and spilling would cost time for nothing.
+        var mayStarve = _shapes.Any(s => s.Index != _streamed && _context.MayStarve(streamed.Port, s.Port));
+        var watch = mayStarve
+            ? CancelOthersOnFailureAsync(() => ReadAheadWhenStalledAsync(allRead, streamed, group.Token), group)
+            : Task.CompletedTask;
         await WhenAllAsync([.. reads, watch]).ConfigureAwait(false);
     }
 
