@@ -1,0 +1,90 @@
+using System.Text.Json;
+using ConnectPlus.Engine.Data;
+
+namespace ConnectPlus.Engine.Blocks.Api;
+
+/// <summary>
+/// The record format that carries API payload items from the Build API payload block to an API sink:
+/// one row per item (a bill with its line items, a customer…) with the columns <see cref="Key"/>
+/// (the group key, e.g. the bill number), <see cref="Payload"/> (the item's JSON) and
+/// <see cref="SourceRows"/> (the input rows the item was built from, as a JSON array of objects
+/// column → value, plus <c>_source_file</c> and <c>_source_line</c>). An API sink sends items in
+/// batches and reports every source row as succeeded or rejected, with its original columns.
+/// A file with a <c>payload</c> column of ready JSON can feed a sink too; source rows are then the row itself.
+/// </summary>
+public static class PayloadRecord
+{
+    public const string Key = "payload_key";
+    public const string Payload = "payload";
+    public const string SourceRows = "source_rows";
+    public const string SourceFileField = "_source_file";
+    public const string SourceLineField = "_source_line";
+
+    /// <summary>The schema of payload records.</summary>
+    public static RecordSchema Schema { get; } = new([Key, Payload, SourceRows]);
+
+    /// <summary>Builds the payload record for an item built from <paramref name="rows"/> of <paramref name="schema"/>.</summary>
+    public static Record Create(string? key, string payloadJson, RecordSchema schema, IReadOnlyList<Record> rows)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(rows);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var row in rows)
+            {
+                json.WriteStartObject();
+                for (var i = 0; i < schema.Count; i++) json.WriteString(schema.Columns[i], row[i]);
+                if (row.Source.File is not null) json.WriteString(SourceFileField, row.Source.File);
+                if (row.Source.Line > 0) json.WriteNumber(SourceLineField, row.Source.Line);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        var source = rows.Count > 0 ? rows[0].Source : SourceRef.None;
+        return new Record([key, payloadJson, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)], source);
+    }
+
+    /// <summary>
+    /// The source rows of a payload record, with their columns in first-seen order and their origin.
+    /// A row without a <see cref="SourceRows"/> value (a ready-made payload file) is its own source row.
+    /// </summary>
+    public static (RecordSchema Schema, IReadOnlyList<Record> Rows) ReadSourceRows(RecordSchema schema, Record row)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var index = schema.IndexOf(SourceRows);
+        var text = index < 0 ? null : row[index];
+        if (string.IsNullOrEmpty(text)) return (schema, [row]);
+        using var document = JsonDocument.Parse(text);
+        var columns = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            foreach (var property in item.EnumerateObject())
+            {
+                if (property.Name is SourceFileField or SourceLineField) continue;
+                if (seen.Add(property.Name)) columns.Add(property.Name);
+            }
+        }
+        var sourceSchema = new RecordSchema(columns);
+        var rows = new List<Record>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            var values = new string?[columns.Count];
+            string? file = null;
+            long line = 0;
+            foreach (var property in item.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case SourceFileField: file = property.Value.GetString(); break;
+                    case SourceLineField: line = property.Value.GetInt64(); break;
+                    default: values[sourceSchema.IndexOf(property.Name)] = property.Value.ValueKind == JsonValueKind.Null ? null : property.Value.GetString(); break;
+                }
+            }
+            rows.Add(new Record(values, new SourceRef(file, line)));
+        }
+        return (sourceSchema, rows);
+    }
+}
