@@ -95,4 +95,34 @@ public sealed class CliRunCommandTests : IDisposable
     [InlineData(new string[0], false)]
     public void IsVerb_TellsVerbsFromHostOptions(string[] args, bool expected) =>
         Assert.Equal(expected, CliCommands.IsVerb(args));
+
+    [Fact]
+    public async Task Run_UsesTheConnectionsFile_WithEnvironmentReferences()
+    {
+        var folder = Directory.CreateDirectory(_folder["data"]).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.txt"), "x");
+        Environment.SetEnvironmentVariable("CONNECTPLUS_TEST_LOCAL_ROOT", _folder.Path);
+        var connections = _folder.Write("connections.json", """{"connections":[{"name":"here","type":"local","settings":{"folder":"${env:CONNECTPLUS_TEST_LOCAL_ROOT}"}}]}""");
+        var provider = await ConnectionsFile.LoadAsync(connections);
+
+        var connection = await provider.GetAsync("HERE", CancellationToken.None);
+
+        Assert.Equal(_folder.Path, connection.Settings["folder"]!.GetValue<string>());
+        await using var location = ConnectPlus.Engine.Connectors.ConnectionCatalog.Default.OpenFileLocation(connection);
+        var files = await location.ListAsync("data", recursive: false, CancellationToken.None).ToListAsync();
+        Assert.Equal("data/a.txt", Assert.Single(files).Path);
+    }
+
+    [Fact]
+    public async Task Run_RefusesAConnectionsFile_ThatNamesAMissingVariableOrType()
+    {
+        var missingVariable = _folder.Write("c1.json", """{"connections":[{"name":"x","type":"local","settings":{"folder":"${env:CONNECTPLUS_NOT_SET_ANYWHERE}"}}]}""");
+        var unknownType = _folder.Write("c2.json", """{"connections":[{"name":"x","type":"gopher","settings":{}}]}""");
+
+        var first = await Assert.ThrowsAsync<ArgumentException>(() => ConnectionsFile.LoadAsync(missingVariable));
+        var second = await Assert.ThrowsAsync<ArgumentException>(() => ConnectionsFile.LoadAsync(unknownType));
+
+        Assert.Contains("${env:CONNECTPLUS_NOT_SET_ANYWHERE}, which is not set", first.Message);
+        Assert.Contains("unknown type 'gopher'", second.Message);
+    }
 }

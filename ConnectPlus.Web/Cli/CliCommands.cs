@@ -34,7 +34,7 @@ public static class CliCommands
     public const string Usage = """
         Usage:
           ConnectPlus.Web                      start the web UI (http://localhost:5000 by default)
-          ConnectPlus.Web run --flow FILE [--set node.setting=value]... [--runs DIR] [--quiet]
+          ConnectPlus.Web run --flow FILE [--set node.setting=value]... [--connections FILE] [--runs DIR] [--quiet]
                                                run a dataflow once without the web server
         """;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConnectPlus.Engine.Catalog;
+using ConnectPlus.Engine.Connectors;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Runtime;
 using ConnectPlus.Web.Hosting;
@@ -37,8 +38,19 @@ internal static class RunCommand
             return CliCommands.UsageError;
         }
 
+        InMemoryConnectionProvider connections;
+        try
+        {
+            connections = parsed.ConnectionsFile is null ? new InMemoryConnectionProvider([]) : await ConnectionsFile.LoadAsync(parsed.ConnectionsFile);
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return CliCommands.UsageError;
+        }
+
         var engine = configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        var options = engine.ToRunOptions() with { KeepWorkFolder = parsed.KeepWork };
+        var options = engine.ToRunOptions(new CliServices(connections)) with { KeepWorkFolder = parsed.KeepWork };
         if (parsed.RunsFolder is not null) options = options with { OutputFolder = Path.GetFullPath(parsed.RunsFolder) };
 
         using var cancel = new CancellationTokenSource();
@@ -111,6 +123,7 @@ internal sealed record RunArguments
     public string? Flow { get; init; }
     public List<(string Node, string Setting, string Value)> Overrides { get; } = [];
     public string? RunsFolder { get; init; }
+    public string? ConnectionsFile { get; init; }
     public bool Quiet { get; init; }
     public bool KeepWork { get; init; }
     public string? Error { get; init; }
@@ -129,6 +142,9 @@ internal sealed record RunArguments
                     break;
                 case "--runs":
                     result = result with { RunsFolder = Next() };
+                    break;
+                case "--connections":
+                    result = result with { ConnectionsFile = Next() };
                     break;
                 case "--quiet":
                     result = result with { Quiet = true };
@@ -149,8 +165,15 @@ internal sealed record RunArguments
         }
         if (string.IsNullOrEmpty(result.Flow)) return result with { Error = "run needs --flow FILE." };
         if (!File.Exists(result.Flow)) return result with { Error = $"Dataflow file '{result.Flow}' does not exist." };
+        if (result.ConnectionsFile is { } file && !File.Exists(file)) return result with { Error = $"Connections file '{file}' does not exist." };
         return result;
     }
+}
+
+/// <summary>What blocks of a headless run can ask for: the connections of the --connections file.</summary>
+internal sealed class CliServices(IConnectionProvider connections) : IServiceProvider
+{
+    public object? GetService(Type serviceType) => serviceType == typeof(IConnectionProvider) ? connections : null;
 }
 
 /// <summary>Prints log lines as they come (Info and above unless quiet).</summary>
