@@ -11,7 +11,8 @@ namespace ConnectPlus.Engine.Blocks.Pgp;
 /// Decrypts OpenPGP files (binary or armored, as GnuPG and other PGP tools make them) with your private
 /// key, streaming files of any size. Checks each file's integrity and, when asked, the sender's signature;
 /// a file that fails stops the run and nothing of it is passed on. A decrypted file is named after the
-/// encrypted one without its .pgp, .gpg or .asc extension. Files whose names do not match pass on unchanged.
+/// encrypted one without its .pgp, .gpg or .asc extension. Text encrypted in text mode (gpg --textmode)
+/// gets LF line ends back, as gpg gives it on Linux. Files whose names do not match pass on unchanged.
 /// </summary>
 [Block("pgp-decrypt", 1, "PGP Decrypt", BlockCategory.Files, Icon = "lock_open")]
 [Input("files", PortKind.Files, Description = "Encrypted files; files whose names do not match the pattern pass through.")]
@@ -24,6 +25,7 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
     private const string Port = PgpFiles.Port;
     private const int BufferSize = 1 << 16;
     private static readonly string[] Extensions = [".pgp", ".gpg", ".asc"];
+    private static readonly ReadOnlyMemory<byte> CarriageReturn = "\r"u8.ToArray();
 
     private readonly Dictionary<long, PgpPrivateKey> _unlocked = [];
     private PgpSecretKeyRingBundle _keys = null!;
@@ -95,7 +97,7 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
                 var (factory, literal) = FindLiteralData(clear, signature);
                 RequireTrustedSigner(file, signature);
                 path = Path.Combine(folder, OutputName(file.Name, literal.FileName));
-                var written = await CopyAsync(literal.GetInputStream(), path, signature, cancellationToken).ConfigureAwait(false);
+                var written = await CopyAsync(literal, path, signature, cancellationToken).ConfigureAwait(false);
                 var signed = CheckSignature(file, factory, signature);
                 CheckIntegrity(context, file, data);
                 context.Log(RunLogLevel.Info, $"Decrypted '{file}' to '{Path.GetFileName(path)}' ({ByteSize.Format(written)}){signed}.");
@@ -258,23 +260,27 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
         }
     }
 
-    private static async Task<long> CopyAsync(Stream from, string path, PgpSignatureCheck signature, CancellationToken cancellationToken)
+    /// <summary>Writes the file out, hashing it as stored for the signature; text-mode data gets LF line ends. Returns the bytes written.</summary>
+    private static async Task<long> CopyAsync(PgpLiteralData literal, string path, PgpSignatureCheck signature, CancellationToken cancellationToken)
     {
+        var from = literal.GetInputStream();
+        var text = literal.Format is PgpLiteralData.Text or PgpLiteralData.Utf8 ? new TextLineEnds() : null;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
             await using (output.ConfigureAwait(false))
             {
-                long total = 0;
                 int read;
                 while ((read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     signature.Update(buffer.AsSpan(0, read));
-                    await WriteAsync(output, buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    total += read;
+                    var (leadingCr, length) = text?.Convert(buffer.AsSpan(0, read)) ?? (false, read);
+                    if (leadingCr) await WriteAsync(output, CarriageReturn, cancellationToken).ConfigureAwait(false);
+                    await WriteAsync(output, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                 }
-                return total;
+                if (text?.Finish() == true) await WriteAsync(output, CarriageReturn, cancellationToken).ConfigureAwait(false);
+                return output.Length;
             }
         }
         finally
