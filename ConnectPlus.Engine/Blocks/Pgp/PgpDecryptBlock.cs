@@ -126,7 +126,7 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
         if (read == 0) throw NotEncrypted(file, "it is empty");
         // A binary OpenPGP packet starts with its top bit set; armor is text, maybe after a UTF-8 byte order mark.
         var bom = read == 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF;
-        var start = new PrefixedStream(head.AsMemory(bom ? 3 : 0, bom ? 0 : read), source);
+        var start = new PgpSourceStream(head.AsMemory(bom ? 3 : 0, bom ? 0 : read), source);
         Stream packets = !bom && (head[0] & 0x80) != 0 ? start : new ArmoredInputStream(start);
         try
         {
@@ -143,6 +143,7 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
         }
         catch (Exception ex) when (ex is PgpException or IOException)
         {
+            if (Find<PgpSourceException>(ex) is { } failed) throw CouldNotRead(file, failed);
             throw NotEncrypted(file, $"it cannot be read as OpenPGP data ({ex.Message})", ex);
         }
     }
@@ -349,11 +350,24 @@ public sealed class PgpDecryptBlock : Block<PgpDecryptSettings>
     /// </summary>
     private static BlockException Unreadable(FileItem file, PgpPublicKeyEncryptedData data, Exception ex)
     {
+        if (Find<PgpSourceException>(ex) is { } failed) return CouldNotRead(file, failed);
         if (data.IsIntegrityProtected() && !IntegrityHolds(data)) return IntegrityFailed(file, ex);
         return new BlockException($"'{file}' cannot be decrypted: {ex.Message}. The file may be damaged; ask the sender for a new copy.", ex)
         {
             File = file.ToString(),
         };
+    }
+
+    private static BlockException CouldNotRead(FileItem file, PgpSourceException failed) =>
+        new($"'{file}' could not be read: {failed.Message}", failed) { File = file.ToString() };
+
+    private static T? Find<T>(Exception? ex) where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T found) return found;
+        }
+        return null;
     }
 
     private static bool IntegrityHolds(PgpPublicKeyEncryptedData data)

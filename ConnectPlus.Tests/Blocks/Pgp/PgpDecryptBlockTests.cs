@@ -231,6 +231,19 @@ public sealed class PgpDecryptBlockTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Run_ReportsAReadFailure_NotDamage_WhenTheSourceFailsMidway()
+    {
+        var encrypted = await EncryptAsync(_temp, WriteRandom(_temp, "data.bin", 500_000), EncryptFor(PgpTestKeys.Recipient));
+        var item = new FileItem("data.bin.pgp", _ => ValueTask.FromResult<Stream>(new FailingStream(File.OpenRead(encrypted), failAfter: 200_000)));
+
+        var result = await BlockHarness.For("pgp-decrypt", DecryptWith(PgpTestKeys.Recipient)).WithFiles("files", item).RunAsync();
+
+        Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
+        Assert.Contains("data.bin.pgp' could not be read: connection reset by the test", result.Run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("integrity", result.Run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_DecryptsWithAWarning_WhenFileHasNoIntegrityCheck()
     {
         var encrypted = await EncryptAsync(_temp, _temp.Write("old.csv", Csv), EncryptFor(PgpTestKeys.Recipient, new { integrityCheck = false }));
@@ -374,5 +387,36 @@ public sealed class PgpDecryptBlockTests(ITestOutputHelper output) : IDisposable
         var texts = result.Run.Log.Select(l => l.Message).Concat(result.Observer.Log.Select(l => l.Message)).Append(result.Run.Error ?? "").ToList();
         Assert.All(texts, t => Assert.DoesNotContain(passphrase, t, StringComparison.Ordinal));
         Assert.All(texts, t => Assert.All(body, line => Assert.DoesNotContain(line, t, StringComparison.Ordinal)));
+    }
+
+    /// <summary>A file whose reading breaks off with an I/O error, like a dropped connection.</summary>
+    private sealed class FailingStream(Stream inner, long failAfter) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_read >= failAfter) throw new IOException("connection reset by the test");
+            var n = inner.Read(buffer, offset, (int)Math.Min(count, failAfter - _read));
+            _read += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
