@@ -61,17 +61,19 @@ public sealed class PgpGpgInteropTests : IDisposable
         Assert.Equal(await File.ReadAllBytesAsync(byGpg), await File.ReadAllBytesAsync(Assert.Single(result.Files("files")).CopyPath));
     }
 
-    [Fact]
-    public async Task Decrypt_UsesAPrivateKeyExportedFromGpg()
+    [Theory]
+    [InlineData("gpg pass")]
+    [InlineData("")]
+    public async Task Decrypt_UsesAPrivateKeyExportedFromGpg(string passphrase)
     {
-        // GnuPG's modern keys: Ed25519 primary key, Curve25519 encryption subkey, GnuPG's own key protection.
-        await _gpg.RunAsync("--passphrase", "gpg pass", "--quick-generate-key", "Brand <brand@example.com>", "future-default", "default", "never");
-        var privateKey = await _gpg.RunAsync("--passphrase", "gpg pass", "--armor", "--export-secret-keys", "brand@example.com");
+        // GnuPG's modern keys: Ed25519 primary key, Curve25519 encryption subkey, GnuPG's own key protection (or none).
+        await _gpg.RunAsync("--passphrase", passphrase, "--quick-generate-key", "Brand <brand@example.com>", "future-default", "default", "never");
+        var privateKey = await _gpg.RunAsync("--passphrase", passphrase, "--armor", "--export-secret-keys", "brand@example.com");
         var plain = _temp.Write("members.csv", Csv);
         var encrypted = _temp["members.csv.gpg"];
         await _gpg.RunAsync("--recipient", "brand@example.com", "--output", encrypted, "--encrypt", plain);
 
-        var result = await DecryptAsync(new { privateKey, passphrase = "gpg pass" }, encrypted);
+        var result = await DecryptAsync(new { privateKey, passphrase }, encrypted);
 
         result.AssertSucceeded();
         Assert.Equal(Csv, Assert.Single(result.Files("files")).ReadText());
