@@ -28,7 +28,8 @@ need_dotnet() {
 need_dotnet
 echo "== dotnet $(dotnet --version)"
 
-# Debian packages the tests need: Chromium for the end-to-end tests (driven by Playwright).
+# Debian packages the tests need: Chromium for the end-to-end tests (driven by Playwright), GnuPG for
+# the PGP blocks' interoperability tests.
 apt_updated=0
 ensure_package() { # ensure_package <command-or-path> <debian-package>
   if command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; then return 0; fi
@@ -42,6 +43,7 @@ ensure_package() { # ensure_package <command-or-path> <debian-package>
   fi
 }
 ensure_package /usr/bin/chromium chromium
+ensure_package gpg gnupg
 
 # Servers for integration tests are started here as later issues add them (sshd, vsftpd, s3rver, PostgreSQL).
 

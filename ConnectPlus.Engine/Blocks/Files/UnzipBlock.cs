@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using ConnectPlus.Engine.Catalog;
@@ -95,7 +94,7 @@ public sealed class UnzipBlock : Block<UnzipSettings>
                     await context.WriteAsync(Port, item, cancellationToken).ConfigureAwait(false);
                 }
                 var skipped = archive.Entries.Count(e => !IsDirectory(e)) - plan.Count;
-                context.Log(RunLogLevel.Info, $"Extracted {plan.Count} files ({Bytes(total)}) from '{zip}'"
+                context.Log(RunLogLevel.Info, $"Extracted {plan.Count} files ({ByteSize.Format(total)}) from '{zip}'"
                     + (skipped > 0 ? $"; {skipped} entries do not match '{Settings.EntryNamePattern}'." : "."));
             }
         }
@@ -173,7 +172,7 @@ public sealed class UnzipBlock : Block<UnzipSettings>
         }
         if (declared > Settings.MaxTotalUncompressedBytes)
         {
-            throw Limit(zip, "maxTotalUncompressedBytes", $"'{zip}' declares {Bytes(declared)} in the files to extract, more than the {Bytes(Settings.MaxTotalUncompressedBytes)} set in 'maxTotalUncompressedBytes' (the last entry counted is '{plan[^1].Item1.FullName}'). Nothing was extracted. If the zip is genuine, raise the limit.");
+            throw Limit(zip, "maxTotalUncompressedBytes", $"'{zip}' declares {ByteSize.Format(declared)} in the files to extract, more than the {ByteSize.Format(Settings.MaxTotalUncompressedBytes)} set in 'maxTotalUncompressedBytes' (the last entry counted is '{plan[^1].Item1.FullName}'). Nothing was extracted. If the zip is genuine, raise the limit.");
         }
         return plan;
     }
@@ -227,11 +226,11 @@ public sealed class UnzipBlock : Block<UnzipSettings>
     {
         if (total > Settings.MaxTotalUncompressedBytes)
         {
-            throw Limit(zip, "maxTotalUncompressedBytes", $"'{zip}' expands to more than {Bytes(Settings.MaxTotalUncompressedBytes)}, the limit set in 'maxTotalUncompressedBytes'; extraction stopped in entry '{entry.FullName}'. It may be a zip bomb; if the zip is genuine, raise the limit.");
+            throw Limit(zip, "maxTotalUncompressedBytes", $"'{zip}' expands to more than {ByteSize.Format(Settings.MaxTotalUncompressedBytes)}, the limit set in 'maxTotalUncompressedBytes'; extraction stopped in entry '{entry.FullName}'. It may be a zip bomb; if the zip is genuine, raise the limit.");
         }
         if (written > UnjudgedEntrySize && written > (double)compressed * Settings.MaxCompressionRatio)
         {
-            throw Limit(zip, "maxCompressionRatio", $"'{zip}' entry '{entry.FullName}' expands to more than {Settings.MaxCompressionRatio} times its compressed size ({Bytes(compressed)}), the limit set in 'maxCompressionRatio'; extraction stopped. It looks like a zip bomb; if the zip is genuine, raise the limit.");
+            throw Limit(zip, "maxCompressionRatio", $"'{zip}' entry '{entry.FullName}' expands to more than {Settings.MaxCompressionRatio} times its compressed size ({ByteSize.Format(compressed)}), the limit set in 'maxCompressionRatio'; extraction stopped. It looks like a zip bomb; if the zip is genuine, raise the limit.");
         }
     }
 
@@ -245,12 +244,4 @@ public sealed class UnzipBlock : Block<UnzipSettings>
 
     private static BlockException Limit(FileItem zip, string setting, string message) =>
         new(message) { Setting = setting, File = zip.ToString() };
-
-    private static string Bytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.##} MB"),
-        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.##} KB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
-    };
 }
