@@ -29,7 +29,14 @@ public static class ConnectPlusSandbox
     public static WebApplication UseConnectPlusSandbox(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (!app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.Enabled) return app;
+        if (!app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.Enabled)
+        {
+            // Answered here: an unmapped POST would otherwise reach the UI's not-found page and fail antiforgery (400).
+            app.Map(SandboxEndpoints.Prefix + "/{**rest}", () => Results.Json(
+                new { errors = new[] { new { status = false, code = 404, message = "The Capillary sandbox is off (Sandbox:Enabled in appsettings.json)." } } },
+                statusCode: StatusCodes.Status404NotFound));
+            return app;
+        }
         app.MapSandboxApis();
         app.MapSandboxAdmin();
         return app;
