@@ -142,8 +142,11 @@ internal static class PgpKeys
     private static Stream Decode(string block) =>
         PgpUtilities.GetDecoderStream(new MemoryStream(Encoding.UTF8.GetBytes(block.Trim())));
 
+    // Damaged key text makes BouncyCastle's parser throw whatever the garbage happens to look like,
+    // including packet versions it does not know.
     private static bool IsUnreadable(Exception ex) =>
-        ex is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException;
+        ex is PgpException or IOException or ArgumentException or InvalidOperationException or NotSupportedException
+            or Org.BouncyCastle.Bcpg.UnsupportedPacketVersionException or IndexOutOfRangeException or OverflowException;
 
     private static PgpPublicKey? Pick(IEnumerable<PgpPublicKey> keys, PgpPublicKey primary, DateTime now, Func<PgpPublicKey, bool> capable)
     {

@@ -39,11 +39,19 @@ public sealed class PgpSettingsValidationTests
         Assert.StartsWith("The private key is a public key; paste the private key instead", issue.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_ReportsPrivateKey_WithoutQuotingIt_WhenItIsDamaged()
+    // Where the damage falls decides which parser error BouncyCastle throws; every one must become an issue.
+    [Theory]
+    [InlineData(8, 4)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 3)]
+    [InlineData(6, 1)]
+    [InlineData(10, 6)]
+    [InlineData(12, 2)]
+    public void Validate_ReportsPrivateKey_WithoutQuotingIt_WhenItIsDamaged(int from, int count)
     {
         var lines = PgpTestKeys.Recipient.Private.Split('\n');
-        var damaged = string.Join('\n', lines.Take(8).Concat(lines.Skip(12)));
+        var damaged = string.Join('\n', lines.Take(from).Concat(lines.Skip(from + count)));
 
         var issue = Assert.Single(Validate("pgp-decrypt", new { privateKey = damaged, passphrase = "x" }));
 
