@@ -52,6 +52,11 @@ ts_install() {
     npm install --prefix "$ts_node_dir" --no-audit --no-fund "s3rver@$ts_s3rver_version" > "$ts_dir/npm-s3rver.log" 2>&1 \
       || ts_fail "could not install s3rver (see $ts_dir/npm-s3rver.log)"
   fi
+  # s3rver 3.7.1 decodes x-amz-copy-source with decodeURI, which leaves the %2F that the AWS SDK (like S3
+  # itself expects) sends for the slashes of the key: every copy of a key with a folder would fail with
+  # NoSuchBucket. S3, MinIO and Ceph decode the whole header; so does the emulator after this one-word fix.
+  sed -i "s/decodeURI(ctx.headers\['x-amz-copy-source'\])/decodeURIComponent(ctx.headers['x-amz-copy-source'])/" \
+    "$ts_node_dir/node_modules/s3rver/lib/controllers/object.js"
 }
 
 # The account the servers log in: a home with upload/ (writable) and readonly/ (root's, so the

@@ -51,7 +51,7 @@ public abstract class RemoteFileLocation : IFileLocation
     {
         var normalized = FilePath(path);
         var stream = await RunAsync($"open '{normalized}'", ct => OpenFileAsync(normalized, ct), cancellationToken).ConfigureAwait(false);
-        return new RemoteReadStream(stream, this, normalized);
+        return stream as RemoteReadStream ?? new RemoteReadStream(stream, this, normalized);
     }
 
     public async Task<string?> WriteAsync(string path, Stream content, ConflictMode onConflict, CancellationToken cancellationToken)

@@ -16,8 +16,11 @@ public sealed class PrivateServer : IDisposable
     private readonly string[] _arguments;
     private Process? _process;
 
-    private PrivateServer(string name, string file, string[] arguments, int port)
+    private readonly string? _ownFolder;
+
+    private PrivateServer(string name, string file, string[] arguments, int port, string? ownFolder = null)
     {
+        _ownFolder = ownFolder;
         _name = name;
         _file = file;
         _arguments = arguments;
@@ -36,9 +39,14 @@ public sealed class PrivateServer : IDisposable
             [config, $"-olisten_port={port}", $"-opasv_min_port={passive}", $"-opasv_max_port={passive + 9}"], port);
     }
 
-    public static PrivateServer S3rver(int port, string directory) =>
-        new("s3rver", "node", [TestServers.S3rverScript, "--address", TestServers.Host, "--port", $"{port}",
-            "--directory", directory, "--configure-bucket", TestServers.S3Bucket, "--silent"], port);
+    /// <summary>An s3rver with its own, new storage folder (removed on dispose) and the test bucket.</summary>
+    public static PrivateServer S3rver(int port)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "connectplus-s3rver-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        return new("s3rver", "node", [TestServers.S3rverScript, "--address", TestServers.Host, "--port", $"{port}",
+            "--directory", folder, "--configure-bucket", TestServers.S3Bucket, "--silent"], port, folder);
+    }
 
     /// <summary>Starts the server and waits until its port answers.</summary>
     public PrivateServer Start()
@@ -76,7 +84,11 @@ public sealed class PrivateServer : IDisposable
         _process = null;
     }
 
-    public void Dispose() => Kill();
+    public void Dispose()
+    {
+        Kill();
+        if (_ownFolder is not null && Directory.Exists(_ownFolder)) Directory.Delete(_ownFolder, recursive: true);
+    }
 
     /// <summary>A loopback port nothing listens on (free a moment ago).</summary>
     public static int FreePort()
