@@ -41,7 +41,7 @@ public sealed class FtpConnectionSettings : RemoteConnectionSettings, IFileConne
     /// For FTPS with a self-signed certificate: its SHA-256 (or SHA-1) thumbprint in hex, which is then accepted
     /// for this host. Leave empty to accept only certificates the machine trusts.
     /// </summary>
-    [RegularExpression(@"^\s*([0-9A-Fa-f]{2}[:\s]?){19}([0-9A-Fa-f]{2}[:\s]?){0,12}\s*$", ErrorMessage = "Give the certificate's SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint.")]
+    [RegularExpression(@"^\s*([0-9A-Fa-f]{2}[:\s]?){20}([0-9A-Fa-f]{2}[:\s]?){0,12}\s*$", ErrorMessage = "Give the certificate's SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint.")]
     [Setting(Order = 5, Group = "Server", Placeholder = "A9:27:97:3A:…")]
     public string AcceptCertificateThumbprint { get; set; } = "";
 
