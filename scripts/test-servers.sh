@@ -223,7 +223,6 @@ ts_launch() {
   node "$CONNECTPLUS_TEST_S3RVER" --address 127.0.0.1 --port "$ts_s3_port" --directory "$ts_dir/s3" \
     --configure-bucket "$ts_s3_bucket" > "$ts_dir/s3rver.log" 2>&1 &
   ts_pids+=($!)
-  printf '%s\n' "${ts_pids[@]}" > "$ts_dir/pids"
   ts_wait_port "$ts_sftp_port" sshd && ts_wait_port "$ts_ftp_port" vsftpd \
     && ts_wait_port "$ts_ftps_port" "vsftpd (FTPS)" && ts_wait_port "$ts_s3_port" s3rver
 }
@@ -244,10 +243,12 @@ test_servers_start() {
   return "$status"
 }
 
+# Stops the servers a by-hand `start` recorded, each only if it still is one of ours (a pid may have been reused).
 test_servers_stop() {
   [ -f "$ts_dir/pids" ] || return 0
   while read -r pid; do
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    [ -n "$pid" ] || continue
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qE "$ts_dir|$ts_node_dir"; then kill "$pid" 2>/dev/null; fi
   done < "$ts_dir/pids"
   rm -f "$ts_dir/pids"
 }
@@ -259,7 +260,10 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       test_servers_stop
       ts_prepare || exit 1
       # The servers outlive this script; `stop` ends them by the pids it recorded.
-      if ! ts_launch; then test_servers_stop; exit 1; fi
+      ts_launch
+      status=$?
+      printf '%s\n' "${ts_pids[@]}" > "$ts_dir/pids"
+      if [ "$status" -ne 0 ]; then test_servers_stop; exit 1; fi
       disown -a
       ts_log "started (pids in $ts_dir/pids). For the tests or a shell:"
       echo "source $ts_dir/env.sh"
