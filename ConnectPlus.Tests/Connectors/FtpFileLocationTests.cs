@@ -24,8 +24,12 @@ public class FtpFileLocationTests : RemoteFileLocationContractTests
     protected override IFileLocation Open(string root, RetryPolicy? retry = null) =>
         new FtpFileLocation(Settings(root), retry);
 
-    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null) =>
-        new FtpFileLocation(Settings(root, port, host), retry);
+    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null, int timeoutSeconds = 10)
+    {
+        var settings = Settings(root, port, host);
+        settings.TimeoutSeconds = timeoutSeconds;
+        return new FtpFileLocation(settings, retry);
+    }
 
     protected override IFileLocation OpenWithWrongPassword(RetryPolicy? retry = null)
     {

@@ -9,7 +9,7 @@ namespace ConnectPlus.Tests.Connectors;
 public abstract class RemoteFileLocationContractTests : FileLocationContractTests
 {
     /// <summary>A location on another host and port, with the test account, rooted at <paramref name="root"/>.</summary>
-    protected abstract IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null);
+    protected abstract IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null, int timeoutSeconds = 10);
 
     /// <summary>A location whose password (or secret key) is wrong.</summary>
     protected abstract IFileLocation OpenWithWrongPassword(RetryPolicy? retry = null);
@@ -49,6 +49,20 @@ public abstract class RemoteFileLocationContractTests : FileLocationContractTest
 
         Assert.Equal(ConnectionFailure.NameNotResolved, ex.Failure);
         Assert.Contains("no-such-host.invalid", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Test_FailsWithTimeout_WhenServerAcceptsButNeverAnswers()
+    {
+        using var silent = new SilentServer();
+        await using var location = OpenAt(TestServers.Host, silent.Port, RootName, timeoutSeconds: 1);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => location.TestAsync(CancellationToken.None));
+
+        Assert.Equal(ConnectionFailure.Timeout, ex.Failure);
+        Assert.True(ex.Transient);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(20));
     }
 
     [Fact]

@@ -26,8 +26,12 @@ public sealed class S3FileLocationTests : RemoteFileLocationContractTests
     protected override IFileLocation Open(string root, RetryPolicy? retry = null) =>
         new S3FileLocation(Settings(root), retry);
 
-    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null) =>
-        new S3FileLocation(Settings(root, $"http://{host}:{port}"), retry);
+    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null, int timeoutSeconds = 10)
+    {
+        var settings = Settings(root, $"http://{host}:{port}");
+        settings.TimeoutSeconds = timeoutSeconds;
+        return new S3FileLocation(settings, retry);
+    }
 
     /// <summary>
     /// s3rver does not check SigV4 signatures (a wrong secret passes), but it does check access key IDs; the

@@ -7,21 +7,22 @@ namespace ConnectPlus.Tests.Connectors;
 [Collection(FileServersGroup.Name)]
 public sealed class SftpFileLocationTests : RemoteFileLocationContractTests
 {
-    internal static SftpConnectionSettings Settings(string root, int? port = null, string host = TestServers.Host) => new()
+    internal static SftpConnectionSettings Settings(string root, int? port = null, string host = TestServers.Host, int timeoutSeconds = 10) => new()
     {
         Host = host,
         Port = port ?? TestServers.SftpPort,
         Username = TestServers.User,
         Password = TestServers.Password,
         RootFolder = root.Length == 0 ? "" : "upload/" + root,
-        ConnectTimeoutSeconds = 10,
+        ConnectTimeoutSeconds = timeoutSeconds,
+        OperationTimeoutSeconds = timeoutSeconds,
     };
 
     protected override IFileLocation Open(string root, RetryPolicy? retry = null) =>
         new SftpFileLocation(Settings(root), retry);
 
-    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null) =>
-        new SftpFileLocation(Settings(root, port, host), retry);
+    protected override IFileLocation OpenAt(string host, int port, string root, RetryPolicy? retry = null, int timeoutSeconds = 10) =>
+        new SftpFileLocation(Settings(root, port, host, timeoutSeconds), retry);
 
     protected override IFileLocation OpenWithWrongPassword(RetryPolicy? retry = null)
     {

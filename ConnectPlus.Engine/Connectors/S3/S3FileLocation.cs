@@ -145,8 +145,9 @@ public sealed class S3FileLocation : RemoteFileLocation
     protected internal override (ConnectionFailure Failure, string Reason) Classify(Exception exception) => exception switch
     {
         AmazonS3Exception s3 => ClassifyAnswer(s3),
-        _ when NetworkFaults.Find(exception) is { } socket => NetworkFaults.Classify(socket, Host, Port),
+        // The SDK reports its own timeout as a TimeoutException over the cancelled socket read.
         TaskCanceledException or TimeoutException => (ConnectionFailure.Timeout, "the server did not answer in time."),
+        _ when NetworkFaults.Find(exception) is { } socket => NetworkFaults.Classify(socket, Host, Port),
         HttpRequestException or IOException or ObjectDisposedException => (ConnectionFailure.ConnectionLost, $"the connection was lost ({exception.Message})."),
         AmazonClientException => (ConnectionFailure.ServerError, exception.Message),
         _ => (ConnectionFailure.ServerError, exception.Message),
