@@ -86,6 +86,7 @@ public abstract class FileLocationContractTests : IAsyncLifetime
 
         Assert.Equal(ConnectionFailure.NotFoundOnServer, ex.Failure);
         Assert.False(ex.Transient);
+        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,8 @@ public sealed class FtpFileLocation : RemoteFileLocation
         }
         catch (WebException ex) when (Code(ex) == FtpStatusCode.ActionNotTakenFileUnavailable)
         {
-            throw new ConnectionException(ConnectionFailure.NotFoundOnServer, $"{Display}: the folder '{folder}' does not exist (the server answered: {Answer(ex)}).", ex);
+            var which = folder.Length == 0 ? "the root folder" : $"the folder '{folder}'";
+            throw new ConnectionException(ConnectionFailure.NotFoundOnServer, $"{Display}: {which} does not exist (the server answered: {Answer(ex)}).", ex);
         }
         var entries = new List<RemoteEntry>();
         foreach (var line in lines)

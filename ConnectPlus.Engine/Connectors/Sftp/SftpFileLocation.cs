@@ -39,7 +39,15 @@ public sealed class SftpFileLocation : RemoteFileLocation
     protected override async Task TestRootAsync(CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-        var attributes = await client.GetAttributesAsync(Full(""), cancellationToken).ConfigureAwait(false);
+        Renci.SshNet.Sftp.SftpFileAttributes attributes;
+        try
+        {
+            attributes = await client.GetAttributesAsync(Full(""), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SftpPathNotFoundException ex)
+        {
+            throw new ConnectionException(ConnectionFailure.NotFoundOnServer, $"{Display}: the root folder does not exist. Check 'rootFolder'.", ex);
+        }
         if (!attributes.IsDirectory)
             throw new ConnectionException(ConnectionFailure.NotFoundOnServer, $"{Display}: the root folder is a file, not a folder.");
         await foreach (var _ in client.ListDirectoryAsync(Full(""), cancellationToken).ConfigureAwait(false)) break;
