@@ -45,7 +45,15 @@ ensure_package() { # ensure_package <command-or-path> <debian-package>
 ensure_package /usr/bin/chromium chromium
 ensure_package gpg gnupg
 
-# Servers for integration tests are started here as later issues add them (sshd, vsftpd, s3rver, PostgreSQL).
+# Servers for integration tests, on loopback only. File servers (sshd, vsftpd for FTP and FTPS, s3rver):
+# scripts/test-servers.sh installs, configures and starts them, exports CONNECTPLUS_TEST_* for the tests and
+# adds their pids to started_pids. A server that does not start makes its tests fail, never skip.
+# shellcheck source=scripts/test-servers.sh
+. scripts/test-servers.sh
+test_servers_stop
+if ! test_servers_start; then
+  echo "test.sh: the file servers did not all start (logs in artifacts/servers/); the connector tests will fail." >&2
+fi
 
 echo "== building"
 if ! dotnet build ConnectPlus.sln -c Debug -warnaserror --nologo -v minimal > "$results/build.log" 2>&1; then

@@ -19,6 +19,8 @@ public enum ConnectionFailure
     NotFoundOnServer,
     /// <summary>The account may not do this (read, write, rename, delete).</summary>
     PermissionDenied,
+    /// <summary>The target of a move, or of a write whose conflict mode is "fail", exists already.</summary>
+    AlreadyExists,
     /// <summary>The connection dropped or the server is restarting; trying again may work.</summary>
     ConnectionLost,
     /// <summary>The settings are incomplete or contradictory.</summary>

@@ -88,7 +88,7 @@ public sealed class LocalFileLocation : IFileLocation
             switch (onConflict)
             {
                 case ConflictMode.Skip: return null;
-                case ConflictMode.Fail: throw new ConnectionException(ConnectionFailure.ServerError, $"'{path}' already exists in {Display} (on conflict: fail).");
+                case ConflictMode.Fail: throw new ConnectionException(ConnectionFailure.AlreadyExists, $"'{path}' already exists in {Display} (on conflict: fail).");
                 case ConflictMode.Rename: target = FreeName(target); break;
             }
         }
@@ -126,14 +126,16 @@ public sealed class LocalFileLocation : IFileLocation
         }
         catch (IOException ex) when (File.Exists(target))
         {
-            throw new ConnectionException(ConnectionFailure.ServerError, $"Cannot move '{fromPath}' to '{toPath}': the target exists.", ex);
+            throw new ConnectionException(ConnectionFailure.AlreadyExists, $"Cannot move '{fromPath}' to '{toPath}': the target exists.", ex);
         }
         return Task.CompletedTask;
     }
 
     public Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
-        File.Delete(Full(path));
+        var full = Full(path);
+        // File.Delete accepts a missing file but not a missing folder; both mean there is nothing to delete.
+        if (File.Exists(full)) File.Delete(full);
         return Task.CompletedTask;
     }
 
