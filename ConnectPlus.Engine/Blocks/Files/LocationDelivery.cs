@@ -44,9 +44,10 @@ internal sealed class LocationDelivery(BlockContext context, IFileLocation locat
             && await StatAsync(path, fileName, cancellationToken).ConfigureAwait(false) is not null)
             return Refuse(file, fileName);
         string? written;
+        // Opened before the write: a file that cannot be opened is the fault of the block that sent it, not of this connection.
+        var content = await file.OpenReadAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var content = await file.OpenReadAsync(cancellationToken).ConfigureAwait(false);
             await using (content.ConfigureAwait(false))
             {
                 written = entryName is null

@@ -17,17 +17,15 @@ namespace ConnectPlus.Engine.Blocks.Sources;
 [Output("files", PortKind.Files, Description = "Each file read, in name order (file sets: set by set, in pattern order).")]
 public sealed class FileSourceBlock : Block<FileSourceSettings>, IRunCompletionHandler
 {
-    private IFileLocation? _location;
     private FileSourceRun? _run;
 
     /// <inheritdoc />
     public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _location = await context.OpenFileLocationAsync(Settings.Connection, "connection", cancellationToken).ConfigureAwait(false);
         var source = new SourceFolder
         {
-            Location = _location,
+            Location = await context.OpenFileLocationAsync(Settings.Connection, "connection", cancellationToken).ConfigureAwait(false),
             Folder = Settings.FolderPath ?? "",
             ProcessedFolder = Settings.ProcessedPath,
             ErrorFolder = Settings.ErrorPath,
@@ -39,17 +37,9 @@ public sealed class FileSourceBlock : Block<FileSourceSettings>, IRunCompletionH
     }
 
     /// <summary>Records the outcome, moves the files read, and closes the connection (the next blocks have read the files by now).</summary>
-    public async Task OnRunCompletedAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken)
+    public Task OnRunCompletedAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            if (_run is not null) await _run.CompleteAsync(context, outcome, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await context.CloseFileLocationAsync(_location).ConfigureAwait(false);
-            _location = null;
-        }
+        return _run?.CompleteAsync(context, outcome, cancellationToken) ?? Task.CompletedTask;
     }
 }

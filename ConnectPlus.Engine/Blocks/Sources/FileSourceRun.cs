@@ -75,8 +75,21 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
     /// Records the run's outcome for the files sent on, then moves them: to the processed folder after a
     /// success (with or without rejected rows), to the error folder after a failure; after a cancellation
     /// they stay where they are. Files an earlier run processed whose move failed go to the processed folder.
+    /// Closes the location last (the next blocks have read the files by now).
     /// </summary>
     public async Task CompleteAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FinishAsync(context, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await context.CloseFileLocationAsync(source.Location).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FinishAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken)
     {
         if (_taken.Count > 0)
         {
