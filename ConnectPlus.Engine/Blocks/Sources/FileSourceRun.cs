@@ -86,6 +86,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
         finally
         {
             await context.CloseFileLocationAsync(source.Location).ConfigureAwait(false);
+            source.Dispose();
         }
     }
 

@@ -7,8 +7,12 @@ namespace ConnectPlus.Engine.Blocks.Sources;
 /// Where a file source reads: a location, the folder read on it and the folders files go to after the
 /// run, as normalized paths from the location's root (see <see cref="LocationPath"/>).
 /// </summary>
-internal sealed class SourceFolder
+internal sealed class SourceFolder : IDisposable
 {
+    // Blocks downstream open files on their own threads (a fan-out opens several at once); a location is
+    // not thread-safe unless it says so, so opens take turns. Reading the streams opened goes on in parallel.
+    private readonly SemaphoreSlim _opening = new(1, 1);
+
     /// <summary>The location (the source owns it and disposes it after the run).</summary>
     public required IFileLocation Location { get; init; }
 
@@ -55,9 +59,8 @@ internal sealed class SourceFolder
     {
         ArgumentNullException.ThrowIfNull(file);
         if (LocalRoot is not null) return FileItem.FromLocalFile(Describe(file.Path), sourcePath).WithAttributes(attributes);
-        var location = Location;
         var path = file.Path;
-        return new FileItem(file.Name, ct => new ValueTask<Stream>(location.OpenReadAsync(path, ct)))
+        return new FileItem(file.Name, ct => new ValueTask<Stream>(OpenAsync(path, ct)))
         {
             SourcePath = sourcePath,
             OriginName = file.Name,
@@ -66,4 +69,20 @@ internal sealed class SourceFolder
             Attributes = attributes,
         };
     }
+
+    private async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Location.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>Releases what the opens took turns with (the location is closed by its owner).</summary>
+    public void Dispose() => _opening.Dispose();
 }
