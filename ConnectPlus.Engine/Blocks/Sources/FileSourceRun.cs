@@ -43,8 +43,11 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
 
     private const string FilesPort = "files";
 
-    // Files sent on; only these are recorded and moved after the run (the block instance lives for one run).
+    // Files sent on; only these are moved after the run (the block instance lives for one run).
     private readonly List<Listed> _taken = [];
+
+    // Files recorded in the ledger as taken by this run (all are sent on unless the run stops first); their outcome is recorded after it.
+    private List<Listed> _recorded = [];
 
     // Files the ledger knows as processed by an earlier run that are still in the folder (their move failed).
     private readonly List<(Listed File, ProcessedFileRecord Record)> _processedEarlier = [];
@@ -64,6 +67,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
         context.Log(RunLogLevel.Info, string.Join("; ", summary) + Reading(taken));
 
         await RecordAsync(context, taken, ProcessedFileOutcome.Processing, cancellationToken).ConfigureAwait(false);
+        _recorded = taken;
         foreach (var file in taken)
         {
             _taken.Add(file);
@@ -92,17 +96,17 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
 
     private async Task FinishAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken)
     {
-        if (_taken.Count > 0)
+        if (_recorded.Count > 0)
         {
             var recorded = outcome is RunOutcome.Succeeded or RunOutcome.SucceededWithErrors ? ProcessedFileOutcome.Succeeded : ProcessedFileOutcome.Failed;
             try
             {
-                await RecordAsync(context, _taken, recorded, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(context, _recorded, recorded, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {
                 // Moving the files still keeps them from being read again; the next run reads those that stay.
-                context.Log(RunLogLevel.Warning, $"Could not record the outcome of the {_taken.Count} files read in the processed-file ledger: {ex.Message}");
+                context.Log(RunLogLevel.Warning, $"Could not record the outcome of the {_recorded.Count} files read in the processed-file ledger: {ex.Message}");
             }
         }
         if (outcome == RunOutcome.Cancelled)
