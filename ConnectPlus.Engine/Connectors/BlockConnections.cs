@@ -36,4 +36,22 @@ public static class BlockConnections
             throw new BlockException($"Setting '{setting}': {ex.Message}", ex) { Setting = setting };
         }
     }
+
+    /// <summary>
+    /// Closes a location a block opened (null: nothing to do). Closing happens after the data has gone
+    /// where it goes, so a failure to close is a warning in the run log, not a failed run.
+    /// </summary>
+    public static async ValueTask CloseFileLocationAsync(this BlockContext context, IFileLocation? location)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (location is null) return;
+        try
+        {
+            await location.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConnectionException or IOException)
+        {
+            context.Log(RunLogLevel.Warning, $"Could not close the connection to {location.Display}: {ex.Message}");
+        }
+    }
 }

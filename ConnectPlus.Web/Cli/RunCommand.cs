@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConnectPlus.Engine.Catalog;
 using ConnectPlus.Engine.Connectors;
+using ConnectPlus.Engine.Delivery;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Runtime;
 using ConnectPlus.Web.Hosting;
@@ -50,8 +51,9 @@ internal static class RunCommand
         }
 
         var engine = configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        var options = engine.ToRunOptions(new CliServices(connections)) with { KeepWorkFolder = parsed.KeepWork };
+        var options = engine.ToRunOptions() with { KeepWorkFolder = parsed.KeepWork };
         if (parsed.RunsFolder is not null) options = options with { OutputFolder = Path.GetFullPath(parsed.RunsFolder) };
+        options = options with { Services = new CliServices(connections, new JsonLinesProcessedFileLedger(Path.Combine(options.OutputFolder, "ledger"))) };
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -170,10 +172,17 @@ internal sealed record RunArguments
     }
 }
 
-/// <summary>What blocks of a headless run can ask for: the connections of the --connections file.</summary>
-internal sealed class CliServices(IConnectionProvider connections) : IServiceProvider
+/// <summary>
+/// What blocks of a headless run can ask for: the connections of the --connections file, and the
+/// processed-file ledger kept in the runs folder (<c>runs/ledger</c>), so that a file source does not
+/// read a file again that an earlier run processed.
+/// </summary>
+internal sealed class CliServices(IConnectionProvider connections, IProcessedFileLedger ledger) : IServiceProvider
 {
-    public object? GetService(Type serviceType) => serviceType == typeof(IConnectionProvider) ? connections : null;
+    public object? GetService(Type serviceType) =>
+        serviceType == typeof(IConnectionProvider) ? connections
+        : serviceType == typeof(IProcessedFileLedger) ? ledger
+        : null;
 }
 
 /// <summary>Prints log lines as they come (Info and above unless quiet).</summary>

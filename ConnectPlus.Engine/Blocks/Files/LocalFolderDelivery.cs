@@ -9,9 +9,25 @@ namespace ConnectPlus.Engine.Blocks.Files;
 /// step; a program watching the folder sees the whole file or nothing. When anything fails, the
 /// temporary file is deleted.
 /// </summary>
-internal sealed class LocalFolderDelivery(BlockContext context, string folder, FileConflict onConflict)
+internal sealed class LocalFolderDelivery(BlockContext context, string folder, FileConflict onConflict) : IFileTarget
 {
     private const int MaxRenames = 10_000;
+
+    // Files in the run's work folder are the run's own copies (this block's work folder lives inside it);
+    // one that reaches only this block may be moved rather than copied.
+    private readonly string _runWorkFolder = Path.GetDirectoryName(context.WorkFolder)!;
+    private readonly bool _soleReceiver = context.IsSoleReceiver(FileDestinationRun.FilesPort);
+
+    /// <inheritdoc />
+    public string Where => folder;
+
+    /// <inheritdoc />
+    async Task<FileItem?> IFileTarget.DeliverAsync(FileItem file, string name, CancellationToken cancellationToken)
+    {
+        var move = _soleReceiver && IsInside(file.LocalPath, _runWorkFolder);
+        var path = await DeliverAsync(file, name, move, cancellationToken).ConfigureAwait(false);
+        return path is null ? null : FileItem.FromLocalFile(path, originName: file.OriginName);
+    }
 
     // Extensions that wrap another (data.csv.gz): a number goes before both.
     private static readonly string[] WrapperExtensions = [".gz", ".bz2", ".xz", ".zst", ".pgp", ".gpg", ".asc", ".enc"];
@@ -146,5 +162,11 @@ internal sealed class LocalFolderDelivery(BlockContext context, string folder, F
             extension = "";
         }
         return Path.Combine(directory, $"{stem}_{n}{extension}");
+    }
+
+    private static bool IsInside(string? path, string folder)
+    {
+        if (path is null) return false;
+        return Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar, LocalPath.Comparison);
     }
 }

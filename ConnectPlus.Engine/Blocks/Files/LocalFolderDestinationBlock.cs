@@ -1,5 +1,4 @@
 using ConnectPlus.Engine.Catalog;
-using ConnectPlus.Engine.Data;
 using ConnectPlus.Engine.Runtime;
 
 namespace ConnectPlus.Engine.Blocks.Files;
@@ -17,29 +16,11 @@ namespace ConnectPlus.Engine.Blocks.Files;
 public sealed class LocalFolderDestinationBlock : Block<LocalFolderDestinationSettings>
 {
     /// <inheritdoc />
-    public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
+    public override Task RunAsync(BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var folder = PrepareFolder();
-        var delivery = new LocalFolderDelivery(context, folder, Settings.OnConflict);
-        // This block's work folder lives inside the run's; files there are the run's own copies.
-        var runWorkFolder = Path.GetDirectoryName(context.WorkFolder)!;
-        var soleReceiver = context.IsSoleReceiver("files");
-        int delivered = 0, skipped = 0;
-        await foreach (var file in context.ReadFilesAsync("files", cancellationToken).ConfigureAwait(false))
-        {
-            var move = soleReceiver && IsInside(file.LocalPath, runWorkFolder);
-            var path = await delivery.DeliverAsync(file, TargetName(context, file), move, cancellationToken).ConfigureAwait(false);
-            if (path is null)
-            {
-                skipped++;
-                continue;
-            }
-            delivered++;
-            await context.WriteAsync("written", FileItem.FromLocalFile(path, originName: file.OriginName), cancellationToken).ConfigureAwait(false);
-        }
-        var notWritten = skipped > 0 ? $", {skipped} skipped" : "";
-        context.Log(RunLogLevel.Info, $"{delivered} files written to {folder}{notWritten}.");
+        var target = new LocalFolderDelivery(context, PrepareFolder(), Settings.OnConflict);
+        return FileDestinationRun.RunAsync(context, target, Settings.FileNameTemplate, cancellationToken);
     }
 
     private string PrepareFolder()
@@ -57,18 +38,5 @@ public sealed class LocalFolderDestinationBlock : Block<LocalFolderDestinationSe
         {
             throw new BlockException($"Cannot create the folder {folder}: {ex.Message}", ex) { Setting = "folder" };
         }
-    }
-
-    private string TargetName(BlockContext context, FileItem file)
-    {
-        if (string.IsNullOrEmpty(Settings.FileNameTemplate)) return FileNameTemplate.Sanitize(Path.GetFileName(file.Name));
-        return FileNameTemplate.Expand(Settings.FileNameTemplate, FileNameValues.For(context, file.Name), "fileNameTemplate");
-    }
-
-    private static bool IsInside(string? path, string folder)
-    {
-        if (path is null) return false;
-        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return Path.GetFullPath(path).StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar, comparison);
     }
 }

@@ -144,7 +144,9 @@ public sealed class LocalFileLocation : IFileLocation
     private string Full(string relative)
     {
         var full = Path.GetFullPath(Path.Combine(_root, relative.TrimStart('/')));
-        if (full != _root && !full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        // A root such as "/" or "C:\" already ends with the separator.
+        var inside = Path.EndsInDirectorySeparator(_root) ? _root : _root + Path.DirectorySeparatorChar;
+        if (full != _root && !full.StartsWith(inside, StringComparison.Ordinal))
             throw new ConnectionException(ConnectionFailure.InvalidSettings, $"The path '{relative}' leaves the connection's folder {_root}.");
         return full;
     }
