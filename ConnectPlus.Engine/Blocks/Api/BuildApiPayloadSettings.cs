@@ -316,7 +316,9 @@ internal sealed class PayloadTarget
     public bool IsConstant => Source is null && Formula is null;
 
     /// <summary>"from column 'bill_date'": where a value came from, for messages.</summary>
-    public string Origin => Source is not null ? $"from column '{Source}'" : Formula is not null ? $"from the formula '{Formula.Text}'" : "from the constant";
+    public string Origin => _origin ??= Source is not null ? $"from column '{Source}'" : Formula is not null ? $"from the formula '{Formula.Text}'" : "from the constant";
+
+    private string? _origin;
 
     /// <summary>"column 'bill_number' is empty": why there is no value, for messages.</summary>
     public string EmptyReason => Source is not null ? $"column '{Source}' is empty" : Formula is not null ? $"the formula '{Formula.Text}' gave no value" : "the constant is empty";

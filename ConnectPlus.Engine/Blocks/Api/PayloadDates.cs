@@ -11,12 +11,15 @@ internal readonly record struct PayloadDate(DateTime WallClock, TimeSpan? Offset
 /// </summary>
 internal sealed class PayloadDates
 {
-    /// <summary>ISO 8601 forms always accepted after the listed formats (the offset ones last).</summary>
+    /// <summary>
+    /// ISO 8601 forms always accepted after the listed formats: the common ones first (no two of
+    /// them read the same text differently), those with an offset after those without.
+    /// </summary>
     public static IReadOnlyList<string> IsoFormats { get; } =
     [
-        "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
-        "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK",
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ssK",
     ];
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -65,23 +68,28 @@ internal sealed class PayloadDates
     /// <summary>Reads a date in the first format that matches the whole text.</summary>
     public bool TryParse(string text, out PayloadDate date)
     {
-        const DateTimeStyles styles = DateTimeStyles.AllowWhiteSpaces;
+        // In order, so that the first listed format wins when several match (dd/MM before MM/dd).
         foreach (var format in _formats)
         {
-            if (!DateTime.TryParseExact(text, format, Invariant, styles | DateTimeStyles.RoundtripKind, out var parsed)) continue;
-            if (parsed.Kind == DateTimeKind.Unspecified)
-            {
-                date = new PayloadDate(parsed, null);
-                return true;
-            }
-            if (DateTimeOffset.TryParseExact(text, format, Invariant, styles, out var withOffset))
-            {
-                date = new PayloadDate(DateTime.SpecifyKind(withOffset.DateTime, DateTimeKind.Unspecified), withOffset.Offset);
-                return true;
-            }
+            if (TryParse(text, format, out date)) return true;
         }
         date = default;
         return false;
+    }
+
+    private static bool TryParse(string text, string format, out PayloadDate date)
+    {
+        const DateTimeStyles styles = DateTimeStyles.AllowWhiteSpaces;
+        date = default;
+        if (!DateTime.TryParseExact(text, format, Invariant, styles | DateTimeStyles.RoundtripKind, out var parsed)) return false;
+        if (parsed.Kind == DateTimeKind.Unspecified)
+        {
+            date = new PayloadDate(parsed, null);
+            return true;
+        }
+        if (!DateTimeOffset.TryParseExact(text, format, Invariant, styles, out var withOffset)) return false;
+        date = new PayloadDate(DateTime.SpecifyKind(withOffset.DateTime, DateTimeKind.Unspecified), withOffset.Offset);
+        return true;
     }
 
     /// <summary>

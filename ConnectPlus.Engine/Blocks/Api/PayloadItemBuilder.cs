@@ -36,7 +36,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         // Relaxed escaping keeps "+05:30" and non-ASCII names readable; the payload is never embedded in HTML.
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _item = new PayloadValue[plan.ItemSlots];
-        foreach (var collection in plan.Template.Lists) _elements[collection] = [];
+        foreach (var list in plan.ListPlans) _elements[list.List] = [];
     }
 
     /// <summary>
@@ -76,9 +76,8 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     private bool TryItemValues(PayloadBinding binding, Record first, out string code, out string message)
     {
-        foreach (var target in _plan.Targets)
+        foreach (var target in _plan.ItemTargets)
         {
-            if (target.InList is not null) continue;
             if (!binding.TryValue(target, first, out var value, out var failCode, out var failMessage))
             {
                 (code, message) = (failCode!, failMessage!);
@@ -156,48 +155,57 @@ internal sealed class PayloadItemBuilder : IDisposable
         {
             if (RowValues(binding, rows[r], _rows[r]) is { } failure) _failed[r] = failure with { Row = r };
         }
-        foreach (var (collection, elements) in _elements)
+        foreach (var list in _plan.ListPlans)
         {
-            _distinct.Clear();
-            var markers = _plan.ElementMarkers[collection];
+            if (list.Targets.Length == 0) continue;
+            var elements = _elements[list.List];
+            var distinct = list.List.Kind == PayloadListKind.Distinct;
+            if (distinct) _distinct.Clear();
             for (var r = 0; r < rows.Count; r++)
             {
                 var values = _rows[r];
-                if (_failed.ContainsKey(r) || !markers.Any(t => values[_plan.Slots[t.Index]].HasValue)) continue;
-                if (collection.Kind == PayloadListKind.Distinct && !_distinct.Add(Identity(collection, values))) continue;
+                if (_failed.ContainsKey(r) || !AnyValue(list.Markers, values)) continue;
+                if (distinct && !_distinct.Add(Identity(list, values))) continue;
                 elements.Add(r);
             }
         }
     }
 
-    /// <summary>Converts a row's collection values; the first failure, or null.</summary>
+    /// <summary>Converts a row's list values; the first failure, or null.</summary>
     private PayloadReject? RowValues(PayloadBinding binding, Record row, PayloadValue[] values)
     {
-        foreach (var target in _plan.Targets)
+        foreach (var target in _plan.RowTargets)
         {
-            if (target.InList is null) continue;
             if (!binding.TryValue(target, row, out var value, out var code, out var message))
                 return new PayloadReject(0, code!, message!);
             values[_plan.Slots[target.Index]] = value;
         }
-        foreach (var (collection, markers) in _plan.ElementMarkers)
+        foreach (var list in _plan.ListPlans)
         {
-            if (!markers.Any(t => values[_plan.Slots[t.Index]].HasValue)) continue;
-            foreach (var target in _plan.Targets)
+            if (list.Required.Length == 0 || !AnyValue(list.Markers, values)) continue;
+            foreach (var target in list.Required)
             {
-                if (target.InList == collection && target.Field is { Required: true } && !values[_plan.Slots[target.Index]].HasValue)
-                    return new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{collection.Path}', but {target.EmptyReason}.");
+                if (!values[_plan.Slots[target.Index]].HasValue)
+                    return new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{list.List.Path}', but {target.EmptyReason}.");
             }
         }
         return null;
     }
 
-    private string Identity(PayloadList collection, PayloadValue[] values)
+    private bool AnyValue(PayloadTarget[] targets, PayloadValue[] values)
+    {
+        foreach (var target in targets)
+        {
+            if (values[_plan.Slots[target.Index]].HasValue) return true;
+        }
+        return false;
+    }
+
+    private string Identity(PayloadListPlan list, PayloadValue[] values)
     {
         _identity.Clear();
-        foreach (var target in _plan.Targets)
+        foreach (var target in list.Targets)
         {
-            if (target.InList != collection) continue;
             var value = values[_plan.Slots[target.Index]];
             _identity.Append(value.HasValue ? value.Identity : "\u0000").Append('\u001F');
         }
@@ -273,7 +281,7 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     private void WriteMap(PayloadMapPart map, int row)
     {
-        if (!_plan.MapTargets.TryGetValue(map, out var entries) || !entries.Any(e => ValueOf(e, row).HasValue)) return;
+        if (!_plan.MapTargets.TryGetValue(map, out var entries) || !AnyEntry(entries, row)) return;
         switch (map.Style)
         {
             case PayloadMapStyle.Properties:
@@ -309,14 +317,35 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool HasContent(PayloadNode node, int row, int position) => node switch
+    private bool HasContent(PayloadNode node, int row, int position)
     {
-        PayloadField field => ValueOf(field, row, position).HasValue,
-        PayloadMapPart map => _plan.MapTargets.TryGetValue(map, out var entries) && entries.Any(e => ValueOf(e, row).HasValue),
-        PayloadObject obj => obj.Children.Any(c => HasContent(c, row, position)),
-        PayloadList collection => _elements[collection].Count > 0,
-        _ => false,
-    };
+        switch (node)
+        {
+            case PayloadField field:
+                return ValueOf(field, row, position).HasValue;
+            case PayloadMapPart map:
+                return _plan.MapTargets.TryGetValue(map, out var entries) && AnyEntry(entries, row);
+            case PayloadList list:
+                return _elements[list].Count > 0;
+            case PayloadObject obj:
+                foreach (var child in obj.Children)
+                {
+                    if (HasContent(child, row, position)) return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private bool AnyEntry(List<PayloadTarget> entries, int row)
+    {
+        foreach (var entry in entries)
+        {
+            if (ValueOf(entry, row).HasValue) return true;
+        }
+        return false;
+    }
 
     private PayloadValue ValueOf(PayloadField field, int row, int position)
     {

@@ -27,12 +27,9 @@ internal sealed class PayloadPlan
             }
             Slots[target.Index] = target.InList is null ? ItemSlots++ : RowSlots++;
         }
-        foreach (var collection in template.Lists)
-        {
-            var inside = targets.Where(t => t.InList == collection).ToList();
-            // A row adds an element only when a value from its columns is there; constants alone do not count.
-            ElementMarkers[collection] = inside.Any(t => !t.IsConstant) ? [.. inside.Where(t => !t.IsConstant)] : inside;
-        }
+        ItemTargets = [.. targets.Where(t => t.InList is null)];
+        RowTargets = [.. targets.Where(t => t.InList is not null)];
+        ListPlans = [.. template.Lists.Select(list => new PayloadListPlan(list, [.. targets.Where(t => t.InList == list)]))];
     }
 
     public PayloadTemplate Template { get; }
@@ -45,7 +42,7 @@ internal sealed class PayloadPlan
     /// <summary>The group-by columns (empty: no grouping).</summary>
     public IReadOnlyList<string> GroupBy { get; }
 
-    /// <summary>Per target: its index in the item's values (item level) or in a row's values (inside a collection).</summary>
+    /// <summary>Per target: its index in the item's values (item level) or in a row's values (inside a list).</summary>
     public int[] Slots { get; }
 
     public int ItemSlots { get; }
@@ -57,8 +54,14 @@ internal sealed class PayloadPlan
     /// <summary>A map's entries, in mapping order.</summary>
     public Dictionary<PayloadMapPart, List<PayloadTarget>> MapTargets { get; } = [];
 
-    /// <summary>Per collection: the targets whose value makes a row add an element.</summary>
-    public Dictionary<PayloadList, List<PayloadTarget>> ElementMarkers { get; } = [];
+    /// <summary>The targets at item level (evaluated on an item's first row).</summary>
+    public PayloadTarget[] ItemTargets { get; }
+
+    /// <summary>The targets inside lists (evaluated on every row).</summary>
+    public PayloadTarget[] RowTargets { get; }
+
+    /// <summary>Every list of the template, with its targets.</summary>
+    public PayloadListPlan[] ListPlans { get; }
 
     /// <summary>Checks the settings once, before any row.</summary>
     /// <exception cref="BlockException">The settings are not valid (the message says which and why).</exception>
@@ -71,6 +74,30 @@ internal sealed class PayloadPlan
             throw new BlockException($"Setting '{problem.Setting}': {problem.Message}") { Setting = problem.Setting };
         return new PayloadPlan(settings, template, targets);
     }
+}
+
+/// <summary>The mapping entries of one list of the template.</summary>
+internal sealed class PayloadListPlan
+{
+    public PayloadListPlan(PayloadList list, PayloadTarget[] targets)
+    {
+        List = list;
+        Targets = targets;
+        // A row adds an element only when a value from its columns is there; constants alone do not count.
+        Markers = targets.Any(t => !t.IsConstant) ? [.. targets.Where(t => !t.IsConstant)] : targets;
+        Required = [.. targets.Where(t => t.Field is { Required: true })];
+    }
+
+    public PayloadList List { get; }
+
+    /// <summary>The targets inside the list, in mapping order.</summary>
+    public PayloadTarget[] Targets { get; }
+
+    /// <summary>The targets whose value makes a row add an element.</summary>
+    public PayloadTarget[] Markers { get; }
+
+    /// <summary>The required fields of an element.</summary>
+    public PayloadTarget[] Required { get; }
 }
 
 /// <summary>A <see cref="PayloadPlan"/> resolved against one input schema: column positions and compiled formulas.</summary>
