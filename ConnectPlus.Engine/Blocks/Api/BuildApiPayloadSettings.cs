@@ -89,8 +89,9 @@ public sealed class BuildApiPayloadSettings : IValidatableObject
     /// <summary>
     /// With group-by columns: consecutive (default) streams and expects the rows of one key to follow
     /// each other, as in a file sorted by bill; a key that comes back after other keys is rejected
-    /// (PAYLOAD_UNSORTED) rather than sent as a second, partial item. wholeFile accepts any order but
-    /// holds every row of a file in memory until the file ends (about three times the file's size).
+    /// (PAYLOAD_UNSORTED) rather than sent as a second, partial item (it remembers 8 bytes per item
+    /// of the file to notice). wholeFile accepts any order but holds every row of a file in memory
+    /// until the file ends (about three times the file's size). Items never span two files.
     /// </summary>
     [Setting(Order = 5, Group = "Grouping")]
     public PayloadGroupMode GroupMode { get; set; } = PayloadGroupMode.Consecutive;

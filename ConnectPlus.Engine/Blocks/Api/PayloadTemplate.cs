@@ -216,6 +216,9 @@ public sealed class PayloadTemplate
     /// <summary>How the API sink wraps items into a request body, e.g. <c>[item, …]</c> or <c>{"root":{"transaction":[item, …]}}</c>.</summary>
     public string Envelope { get; init; } = "";
 
+    /// <summary>The endpoint takes one item per request (v2 customers, points redeem); the others take batches.</summary>
+    public bool OneItemPerRequest { get; init; }
+
     /// <summary>The item: the root object, whose parts are written in order.</summary>
     public PayloadObject Item { get; }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ConnectPlus.Engine.Blocks.Api;
 
 /// <summary>
@@ -32,6 +34,76 @@ public static class PayloadTemplates
         All.FirstOrDefault(t => t.Endpoint == endpoint)
         ?? throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "A custom template comes from the block's settings (CustomPayloadTemplate.Parse).");
 
+    /// <summary>The field reference of every template as Markdown (docs/build-api-payload.md holds it; a test keeps it current).</summary>
+    public static string ReferenceMarkdown()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var template in All)
+        {
+            var endpoint = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(template.Endpoint.ToString());
+            text.Append(CultureInfo.InvariantCulture, $"### {template.Name} (`{endpoint}`)\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"`{template.Request}`; request body `{template.Envelope}`, ");
+            text.Append(template.OneItemPerRequest ? "one item per request." : "several items per request (the sink's batch size).");
+            if (template.KeyFields.Count > 0) text.Append(CultureInfo.InvariantCulture, $" Without group-by, an item's key (payload_key) is the first value of `{string.Join("`, `", template.KeyFields)}`.");
+            text.Append("\n\n| Field | Type | Required | Written as |\n|---|---|---|---|\n");
+            foreach (var node in template.Nodes)
+            {
+                switch (node)
+                {
+                    case PayloadField field:
+                        text.Append(CultureInfo.InvariantCulture, $"| `{field.Path}` | {TypeName(field)} | {Required(template, field)} | {WrittenAs(field)} |\n");
+                        break;
+                    case PayloadMapPart map:
+                        var names = map.AllowedNames.Count > 0 ? $"names: {string.Join(", ", map.AllowedNames)}" : "names of your choice";
+                        text.Append(CultureInfo.InvariantCulture, $"| `{map.Path}.<name>` | text ({names}) | {Required(template, map)} | {MapStyle(map.Style)} |\n");
+                        break;
+                    case PayloadList { Kind: PayloadListKind.Distinct } list:
+                        text.Append(CultureInfo.InvariantCulture, $"| `{list.Path}` | list | | one element per distinct set of values among the item's rows |\n");
+                        break;
+                    case PayloadList list:
+                        text.Append(CultureInfo.InvariantCulture, $"| `{list.Path}` | list | | one element per row of the item |\n");
+                        break;
+                }
+            }
+            text.Append('\n');
+        }
+        return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    private static string Required(PayloadTemplate template, PayloadNode node)
+    {
+        if (node is PayloadField { Required: true } field) return field.InList is null ? "yes" : "in every element";
+        var rules = template.Rules.Where(r => r.AnyOf.Contains(node.Path, StringComparer.Ordinal)).ToList();
+        return string.Join("; ", rules.Select(r =>
+            (r.AnyOf.Count == 1 ? "yes" : $"one of {string.Join(", ", r.AnyOf)}") + (r.WhenField is null ? "" : $" when {r.WhenField} is {string.Join(" or ", r.WhenValues ?? [])}")));
+    }
+
+    private static string TypeName(PayloadField field) => field.Type switch
+    {
+        PayloadFieldType.Text => "text",
+        PayloadFieldType.Number => "number",
+        PayloadFieldType.WholeNumber => "whole number",
+        PayloadFieldType.Boolean => "true/false",
+        PayloadFieldType.Date => "date",
+        PayloadFieldType.DateTime => "date and time",
+        _ => $"one of {string.Join(", ", field.AllowedValues.Select(v => $"`{v}`"))}",
+    };
+
+    private static string WrittenAs(PayloadField field) => field.Type switch
+    {
+        PayloadFieldType.Number or PayloadFieldType.WholeNumber or PayloadFieldType.Boolean => (field.WriteAsText ? "JSON string" : "JSON " + (field.Type == PayloadFieldType.Boolean ? "true/false" : "number"))
+            + (field.AutoNumber ? "; 1, 2, … when not mapped" : ""),
+        PayloadFieldType.Date or PayloadFieldType.DateTime => $"`{field.Format}`",
+        _ => "JSON string",
+    };
+
+    private static string MapStyle(PayloadMapStyle style) => style switch
+    {
+        PayloadMapStyle.Properties => "`{\"name\": \"value\"}`",
+        PayloadMapStyle.NameValueList => "`{\"field\": [{\"name\": …, \"value\": …}]}`",
+        _ => "`[{\"type\": name, \"value\": …}]`",
+    };
+
     private static List<PayloadTemplate> Build()
     {
         var v2Customer = V2CustomerItem();
@@ -52,7 +124,8 @@ public static class PayloadTemplates
             new(PayloadEndpoint.V2Customers, "v2 customer", v2Customer)
             {
                 Request = "POST /v2/customers",
-                Envelope = "item (one customer per request)",
+                Envelope = "item",
+                OneItemPerRequest = true,
                 KeyFields = ["profiles[0].identifiers"],
                 Rules = [new(["profiles[0].identifiers"])],
             },
@@ -80,7 +153,8 @@ public static class PayloadTemplates
             new(PayloadEndpoint.V11PointsRedeem, "v1.1 points redeem", V11RedeemItem())
             {
                 Request = "POST /v1.1/points/redeem?format=json",
-                Envelope = """{"root":{"redeem":[item]}} (one redemption per request)""",
+                Envelope = """{"root":{"redeem":[item]}}""",
+                OneItemPerRequest = true,
                 KeyFields = ["customer.mobile", "customer.email", "customer.external_id"],
                 Rules = [new(["customer.mobile", "customer.email", "customer.external_id"])],
             },
