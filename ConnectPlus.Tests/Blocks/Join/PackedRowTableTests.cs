@@ -145,6 +145,55 @@ public sealed class PackedRowTableTests
     }
 
     [Fact]
+    public void StreamedKeys_GivesEachRowTheKeyHashAndEmptinessTheEncoderGives()
+    {
+        var schema = new RecordSchema(["id", "name"]);
+        var shape = new JoinInputShape(0, ["id"]);
+        var longKey = new string('k', 20_000);
+        var rows = Enumerable.Range(0, 3_000)
+            .Select(i => new Record([i % 7 == 0 ? "" : i == 5 ? longKey : $"id{i}", "x"], SourceRef.None))
+            .ToArray();
+        shape.Accept(schema, null!);
+        var keys = new StreamedKeys(new JoinKeyEncoder([0], trim: false, ignoreCase: false));
+
+        keys.Encode(rows, shape);
+
+        var encoder = new JoinKeyEncoder([0], trim: false, ignoreCase: false);
+        Assert.Equal(3_000, keys.Count);
+        foreach (var r in new[] { 0, 1, 5, 7, 1_500, 2_999 })
+        {
+            var empty = encoder.Encode(rows[r].Values);
+            Assert.Equal(encoder.Key.ToArray(), keys.Key(r).ToArray());
+            Assert.Equal(PackedRowTable.Hash(encoder.Key), keys.Hash(r));
+            Assert.Equal(empty, keys.IsEmpty(r));
+        }
+        Assert.True(keys.IsEmpty(7));
+        Assert.False(keys.IsEmpty(5));
+    }
+
+    [Fact]
+    public void Prefetch_LeavesTheTableAsItWas_ForAnyHashAndStep()
+    {
+        var table = new PackedRowTable(1);
+        var encoder = new JoinKeyEncoder([0], trim: false, ignoreCase: false);
+        table.Prefetch(12345, 2);
+        for (var i = 0; i < 100; i++)
+        {
+            encoder.Encode([$"k{i}"]);
+            table.Add(encoder.Key, matchable: true, [$"k{i}"], SourceRef.None);
+        }
+        table.BuildIndex();
+
+        for (var hash = -50; hash < 50; hash++)
+            for (var step = 0; step < 3; step++) table.Prefetch(hash * 7919, step);
+
+        encoder.Encode(["k42"]);
+        Assert.Equal(42, table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)));
+        encoder.Encode(["k100"]);
+        Assert.Equal(-1, table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)));
+    }
+
+    [Fact]
     public void KeyEncoder_KeepsCompositeParts_Apart_AndNormalises()
     {
         var plain = new JoinKeyEncoder([0, 1], trim: false, ignoreCase: false);
