@@ -67,10 +67,10 @@ internal sealed class JoinCursor
         }
     }
 
-    /// <summary>Starts the combinations of a streamed row.</summary>
-    public void StartStreamed(string?[] values, ReadOnlySpan<byte> key, bool matchable, SourceRef source)
+    /// <summary>Starts the combinations of a streamed row (<paramref name="hash"/>: <see cref="PackedRowTable.Hash"/> of the key).</summary>
+    public void StartStreamed(string?[] values, ReadOnlySpan<byte> key, int hash, bool matchable, SourceRef source)
     {
-        SetKey(key, matchable);
+        SetKey(key, hash, matchable);
         _streamedValues = values;
         _streamedSource = source;
         for (var c = 0; c < _streamedMap.Length; c++)
@@ -86,7 +86,7 @@ internal sealed class JoinCursor
     {
         var table = _stages[stage].Table;
         var matchable = table.TryGetKey(row, out var key);
-        SetKey(key, matchable);
+        SetKey(key, matchable ? PackedRowTable.Hash(key) : 0, matchable);
         _streamedValues = null;
         foreach (var position in _streamedPositions) _current[position] = null;
         for (var s = 0; s < stage; s++)
@@ -184,13 +184,13 @@ internal sealed class JoinCursor
         _atLeaf = false;
     }
 
-    private void SetKey(ReadOnlySpan<byte> key, bool matchable)
+    private void SetKey(ReadOnlySpan<byte> key, int hash, bool matchable)
     {
         if (_key.Length < key.Length) _key = new byte[Math.Max(key.Length, _key.Length * 2)];
         key.CopyTo(_key);
         _keyLength = key.Length;
         _keyMatchable = matchable;
-        _hash = matchable ? PackedRowTable.Hash(key) : 0;
+        _hash = hash;
     }
 
     private static string? ValueAt(string?[] values, int column) => (uint)column < (uint)values.Length ? values[column] : null;

@@ -68,25 +68,26 @@ internal sealed class JoinRun : IDisposable
     private async Task<(Pipeline Pipeline, long Rows)> StreamAsync(StreamedInput streamed, JoinInputShape shape, CancellationToken cancellationToken)
     {
         Pipeline? pipeline = null;
-        JoinKeyEncoder? encoder = null;
+        StreamedKeys? keys = null;
         long streamedRows = 0;
         await foreach (var batch in streamed.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             shape.Accept(batch.Schema, _context);
             pipeline ??= await PrepareAsync(cancellationToken).ConfigureAwait(false);
-            encoder ??= new JoinKeyEncoder(shape.KeyColumns, _settings.TrimKeys, _settings.IgnoreCase);
+            keys ??= new StreamedKeys(new JoinKeyEncoder(shape.KeyColumns, _settings.TrimKeys, _settings.IgnoreCase));
             var rows = batch.Rows;
+            keys.Encode(rows, shape);
             for (var r = 0; r < rows.Count; r++)
             {
+                keys.PrefetchAfter(r, pipeline.Stages);
                 var row = rows[r];
-                var values = shape.Values(row);
-                var empty = encoder.Encode(values);
+                var empty = keys.IsEmpty(r);
                 if (empty && _settings.EmptyKeys == JoinEmptyKeys.Reject)
                 {
                     await RejectEmptyKeyAsync(shape, batch.Schema, row, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                pipeline.Cursor.StartStreamed(values, encoder.Key, !empty || EmptyKeysMatch, row.Source);
+                pipeline.Cursor.StartStreamed(shape.Values(row), keys.Key(r), keys.Hash(r), !empty || EmptyKeysMatch, row.Source);
                 await pipeline.Output.DrainAsync(pipeline.Cursor, cancellationToken).ConfigureAwait(false);
             }
             streamedRows += rows.Count;
@@ -264,7 +265,7 @@ internal sealed class JoinRun : IDisposable
             if ((r & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
             rows.Decode(r, identity, values);
             var empty = encoder.Encode(values);
-            cursor.StartStreamed(values, encoder.Key, !empty || EmptyKeysMatch, rows.Source(r));
+            cursor.StartStreamed(values, encoder.Key, PackedRowTable.Hash(encoder.Key), !empty || EmptyKeysMatch, rows.Source(r));
             await sink.DrainAsync(cursor, cancellationToken).ConfigureAwait(false);
         }
         await sink.DrainUnmatchedHeldAsync(cursor, stages, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using ConnectPlus.Engine.Data;
 
@@ -12,12 +14,16 @@ namespace ConnectPlus.Engine.Blocks.Join;
 /// </summary>
 /// <remarks>
 /// Row layout: varint(key length + 1, 0 = key that matches nothing), key bytes, varint(file index),
-/// varint(line), then per column varint(byte length + 1, 0 = null) and the UTF-8 bytes.
-/// Values are UTF-8 encoded, so a lone UTF-16 surrogate (which no decoded text file contains) would not survive.
+/// varint(line), then per column a varint tag: 0 for null, 2n + 1 for text of n UTF-8 bytes (which follow),
+/// 2n + 2 for value n of the column's <see cref="RepeatedValues"/> (values that repeat are kept once as strings,
+/// so decoding them costs no UTF-8 work and no allocation).
+/// Text is UTF-8 encoded, so a lone UTF-16 surrogate (which no decoded text file contains) would not survive.
 /// </remarks>
-internal sealed class PackedRowTable(int columnCount)
+internal sealed class PackedRowTable
 {
     private const int ChunkSize = 1 << 20;
+    private const int BuildPrefetchDistance = 8;
+    private readonly RepeatedValues[] _repeated;
     private readonly List<byte[]> _chunks = [];
     private readonly List<string?> _files = [null];
     private readonly Dictionary<string, int> _fileIndex = new(StringComparer.Ordinal);
@@ -29,8 +35,15 @@ internal sealed class PackedRowTable(int columnCount)
     private int[] _buckets = [];
     private int _mask;
 
+    public PackedRowTable(int columnCount)
+    {
+        ColumnCount = columnCount;
+        _repeated = new RepeatedValues[columnCount];
+        for (var c = 0; c < columnCount; c++) _repeated[c] = new RepeatedValues();
+    }
+
     /// <summary>Values stored per row.</summary>
-    public int ColumnCount { get; } = columnCount;
+    public int ColumnCount { get; }
 
     /// <summary>Rows held.</summary>
     public int Count { get; private set; }
@@ -40,7 +53,8 @@ internal sealed class PackedRowTable(int columnCount)
 
     /// <summary>Bytes held by the rows and the index.</summary>
     public long MemoryBytes =>
-        _chunks.Sum(c => (long)c.Length) + _rows.Length * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<RowEntry>() + _buckets.Length * 4L;
+        _chunks.Sum(c => (long)c.Length) + _rows.Length * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<RowEntry>() + _buckets.Length * 4L
+        + _repeated.Sum(r => r.MemoryBytes);
 
     /// <summary>Adds a row: its encoded key (ignored when <paramref name="matchable"/> is false), the first
     /// <see cref="ColumnCount"/> values (missing ones are null) and its origin.</summary>
@@ -66,7 +80,7 @@ internal sealed class PackedRowTable(int columnCount)
         pos += Varint.Write(row[pos..], (uint)fileIndex);
         pos += Varint.Write(row[pos..], (ulong)Math.Max(0, source.Line));
         for (var c = 0; c < ColumnCount; c++)
-            pos += WriteValue(row[pos..], (uint)c < (uint)values.Length ? values[c] : null);
+            pos += WriteValue(row[pos..], (uint)c < (uint)values.Length ? values[c] : null, _repeated[c]);
         if (Count == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
         _rows[Count++].Address = ((long)(_chunks.Count - 1) << 32) | (uint)_used;
         _used += pos;
@@ -84,15 +98,18 @@ internal sealed class PackedRowTable(int columnCount)
         _buckets = new int[size];
         Array.Fill(_buckets, -1);
         _mask = size - 1;
+        // Hashes first, so that the buckets of the rows a few places on can be prefetched below.
+        for (var r = 0; r < n; r++) _rows[r].Hash = TryGetKey(r, out var key) ? Hash(key) : 0;
         // Walking backwards and putting each row ahead of its duplicates keeps duplicates in input order.
         for (var r = n - 1; r >= 0; r--)
         {
+            if (r >= BuildPrefetchDistance) Prefetch(_rows[r - BuildPrefetchDistance].Hash, 0);
+            if (r >= BuildPrefetchDistance / 2) Prefetch(_rows[r - BuildPrefetchDistance / 2].Hash, 1);
             ref var entry = ref _rows[r];
             entry.ChainNext = -1;
             entry.DuplicateNext = -1;
             if (!TryGetKey(r, out var key)) continue;
-            var hash = Hash(key);
-            entry.Hash = hash;
+            var hash = entry.Hash;
             ref var slot = ref _buckets[hash & _mask];
             while (slot >= 0)
             {
@@ -110,6 +127,32 @@ internal sealed class PackedRowTable(int columnCount)
             slot = r;
         Next:;
         }
+    }
+
+    /// <summary>
+    /// Starts loading what a <see cref="Find"/> of <paramref name="hash"/> will read, one step of the chain
+    /// per call: step 0 the bucket, step 1 the row entry the bucket names, step 2 the row's bytes. Called
+    /// for rows a few places ahead (each step after the previous one had time to arrive), it lets the
+    /// probes of a batch overlap their cache misses instead of waiting for each in turn.
+    /// </summary>
+    public unsafe void Prefetch(int hash, int step)
+    {
+        if (!Sse.IsSupported || _buckets.Length == 0) return;
+        ref var bucket = ref _buckets[hash & _mask];
+        if (step == 0)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref bucket));
+            return;
+        }
+        var row = bucket;
+        if (row < 0) return;
+        if (step == 1)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _rows[row]));
+            return;
+        }
+        var address = _rows[row].Address;
+        Sse.Prefetch0(Unsafe.AsPointer(ref _chunks[(int)(address >> 32)][(int)address]));
     }
 
     /// <summary>The first row whose key equals <paramref name="key"/>, or -1.</summary>
@@ -159,14 +202,15 @@ internal sealed class PackedRowTable(int columnCount)
         var pos = SkipOrigin(span, SkipKey(span));
         for (var c = 0; c < map.Length; c++)
         {
-            var length = (int)Varint.Read(span, ref pos);
-            if (length == 0)
+            var tag = (int)Varint.Read(span, ref pos);
+            var position = map[c];
+            if ((tag & 1) == 0)
             {
-                if (map[c] >= 0) target[map[c]] = null;
+                if (position >= 0) target[position] = tag == 0 ? null : _repeated[c][(tag >> 1) - 1];
                 continue;
             }
-            length--;
-            if (map[c] >= 0) target[map[c]] = length == 0 ? "" : Encoding.UTF8.GetString(span.Slice(pos, length));
+            var length = tag >> 1;
+            if (position >= 0) target[position] = length == 0 ? "" : Encoding.UTF8.GetString(span.Slice(pos, length));
             pos += length;
         }
     }
@@ -178,9 +222,13 @@ internal sealed class PackedRowTable(int columnCount)
         var pos = SkipOrigin(span, SkipKey(span));
         for (var c = 0; ; c++)
         {
-            var length = (int)Varint.Read(span, ref pos);
-            if (c == column) return length switch { 0 => null, 1 => "", _ => Encoding.UTF8.GetString(span.Slice(pos, length - 1)) };
-            if (length > 0) pos += length - 1;
+            var tag = (int)Varint.Read(span, ref pos);
+            if (c == column)
+            {
+                if ((tag & 1) == 0) return tag == 0 ? null : _repeated[c][(tag >> 1) - 1];
+                return tag == 1 ? "" : Encoding.UTF8.GetString(span.Slice(pos, tag >> 1));
+            }
+            if ((tag & 1) == 1) pos += tag >> 1;
         }
     }
 
@@ -244,18 +292,20 @@ internal sealed class PackedRowTable(int columnCount)
         return index;
     }
 
-    private static int WriteValue(Span<byte> target, string? value)
+    private static int WriteValue(Span<byte> target, string? value, RepeatedValues repeated)
     {
         if (value is null)
         {
             target[0] = 0;
             return 1;
         }
-        // Encode behind a one-byte length (the usual case) and shift when the length needs more bytes.
+        if (value.Length > 0 && repeated.TryNumber(value, out var number)) return Varint.Write(target, 2 * (uint)number + 2);
+        // Encode behind a one-byte tag (the usual case) and shift when the tag needs more bytes.
         var length = Encoding.UTF8.GetBytes(value, target[1..]);
-        var prefix = Varint.Size((uint)length + 1);
+        var tag = 2 * (ulong)length + 1;
+        var prefix = Varint.Size(tag);
         if (prefix > 1) target.Slice(1, length).CopyTo(target[prefix..]);
-        Varint.Write(target, (uint)length + 1);
+        Varint.Write(target, tag);
         return prefix + length;
     }
 }

@@ -79,6 +79,121 @@ public sealed class PackedRowTableTests
     }
 
     [Fact]
+    public void Decode_GivesRepeatedValuesBackAsOneString_AndDistinctValuesAsText()
+    {
+        var table = new PackedRowTable(3);
+        var tiers = new[] { "BASE", "SILVER", "GOLD" };
+        for (var i = 0; i < 5_000; i++)
+            table.Add([], matchable: false, [new string(tiers[i % 3]), $"id-{i}", i % 2 == 0 ? "" : null], new SourceRef("f.csv", i));
+
+        var first = new string?[3];
+        var later = new string?[3];
+        table.Decode(0, [0, 1, 2], first);
+        table.Decode(4_996, [0, 1, 2], later);
+
+        Assert.Equal(("BASE", "id-0", ""), (first[0], first[1], first[2]));
+        Assert.Equal(("SILVER", "id-4996", ""), (later[0], later[1], later[2]));
+        Assert.Same(first[0], table.Value(3, 0));
+        Assert.Same(later[0], table.Value(1, 0));
+        Assert.Equal("id-4999", table.Value(4_999, 1));
+        Assert.Null(table.Value(4_999, 2));
+    }
+
+    [Fact]
+    public void RepeatedValues_StopsNumbering_WhenMostValuesOfAStretchAreNew()
+    {
+        var distinct = new RepeatedValues();
+        var repeating = new RepeatedValues();
+        for (var i = 0; i < 1_100; i++)
+        {
+            distinct.TryNumber($"v{i}", out _);
+            repeating.TryNumber($"v{i % 10}", out _);
+        }
+
+        Assert.False(distinct.Active);
+        Assert.False(distinct.TryNumber("v1", out _));
+        Assert.True(repeating.Active);
+        Assert.True(repeating.TryNumber("v1", out var number));
+        Assert.Equal("v1", repeating[number]);
+    }
+
+    [Fact]
+    public void RepeatedValues_KeepsLongValuesAndValuesPastTheLimit_AsText()
+    {
+        var values = new RepeatedValues();
+        Assert.False(values.TryNumber(new string('x', RepeatedValues.MaxLength + 1), out _));
+        for (var i = 0; i < RepeatedValues.MaxValues; i++)
+        {
+            Assert.True(values.TryNumber($"v{i}", out _));
+            Assert.True(values.TryNumber($"v{i}", out _));
+        }
+
+        Assert.False(values.TryNumber("one more", out _));
+        Assert.True(values.TryNumber("v0", out var number));
+        Assert.Equal(0, number);
+    }
+
+    [Fact]
+    public void Decode_ReadsValuesNumberedBeforeAColumnStoppedNumbering()
+    {
+        var table = new PackedRowTable(1);
+        for (var i = 0; i < 3_000; i++) table.Add([], matchable: false, [i < 100 ? "same" : $"new-{i}"], SourceRef.None);
+
+        Assert.Equal("same", table.Value(0, 0));
+        Assert.Equal("same", table.Value(99, 0));
+        Assert.Equal("new-2999", table.Value(2_999, 0));
+    }
+
+    [Fact]
+    public void StreamedKeys_GivesEachRowTheKeyHashAndEmptinessTheEncoderGives()
+    {
+        var schema = new RecordSchema(["id", "name"]);
+        var shape = new JoinInputShape(0, ["id"]);
+        var longKey = new string('k', 20_000);
+        var rows = Enumerable.Range(0, 3_000)
+            .Select(i => new Record([i % 7 == 0 ? "" : i == 5 ? longKey : $"id{i}", "x"], SourceRef.None))
+            .ToArray();
+        shape.Accept(schema, null!);
+        var keys = new StreamedKeys(new JoinKeyEncoder([0], trim: false, ignoreCase: false));
+
+        keys.Encode(rows, shape);
+
+        var encoder = new JoinKeyEncoder([0], trim: false, ignoreCase: false);
+        Assert.Equal(3_000, keys.Count);
+        foreach (var r in new[] { 0, 1, 5, 7, 1_500, 2_999 })
+        {
+            var empty = encoder.Encode(rows[r].Values);
+            Assert.Equal(encoder.Key.ToArray(), keys.Key(r).ToArray());
+            Assert.Equal(PackedRowTable.Hash(encoder.Key), keys.Hash(r));
+            Assert.Equal(empty, keys.IsEmpty(r));
+        }
+        Assert.True(keys.IsEmpty(7));
+        Assert.False(keys.IsEmpty(5));
+    }
+
+    [Fact]
+    public void Prefetch_LeavesTheTableAsItWas_ForAnyHashAndStep()
+    {
+        var table = new PackedRowTable(1);
+        var encoder = new JoinKeyEncoder([0], trim: false, ignoreCase: false);
+        table.Prefetch(12345, 2);
+        for (var i = 0; i < 100; i++)
+        {
+            encoder.Encode([$"k{i}"]);
+            table.Add(encoder.Key, matchable: true, [$"k{i}"], SourceRef.None);
+        }
+        table.BuildIndex();
+
+        for (var hash = -50; hash < 50; hash++)
+            for (var step = 0; step < 3; step++) table.Prefetch(hash * 7919, step);
+
+        encoder.Encode(["k42"]);
+        Assert.Equal(42, table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)));
+        encoder.Encode(["k100"]);
+        Assert.Equal(-1, table.Find(encoder.Key, PackedRowTable.Hash(encoder.Key)));
+    }
+
+    [Fact]
     public void KeyEncoder_KeepsCompositeParts_Apart_AndNormalises()
     {
         var plain = new JoinKeyEncoder([0, 1], trim: false, ignoreCase: false);
