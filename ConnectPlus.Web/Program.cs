@@ -8,9 +8,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddConnectPlusConfiguration();
 builder.AddConnectPlusEngine();
 builder.AddConnectPlusUi();
+builder.AddConnectPlusSandbox();
 
 var app = builder.Build();
 app.UseConnectPlusUi();
+app.UseConnectPlusSandbox();
 await app.RunAsync();
 return 0;
 
