@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConnectPlus.Engine.Catalog;
 using ConnectPlus.Engine.Connectors;
+using ConnectPlus.Engine.Delivery;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Runtime;
 using ConnectPlus.Web.Hosting;
@@ -50,8 +51,10 @@ internal static class RunCommand
         }
 
         var engine = configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        var options = engine.ToRunOptions(new CliServices(connections)) with { KeepWorkFolder = parsed.KeepWork };
-        if (parsed.RunsFolder is not null) options = options with { OutputFolder = Path.GetFullPath(parsed.RunsFolder) };
+        if (parsed.RunsFolder is not null) engine.RunsFolder = parsed.RunsFolder;
+        // API sinks resume from here after a run that died: <runs folder>/checkpoints/<dataflow>.jsonl.
+        using var checkpoints = new FileCheckpointStore(Path.Combine(Path.GetFullPath(engine.RunsFolder), "checkpoints"));
+        var options = engine.ToRunOptions(new CliServices(connections, checkpoints)) with { KeepWorkFolder = parsed.KeepWork };
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -170,10 +173,13 @@ internal sealed record RunArguments
     }
 }
 
-/// <summary>What blocks of a headless run can ask for: the connections of the --connections file.</summary>
-internal sealed class CliServices(IConnectionProvider connections) : IServiceProvider
+/// <summary>What blocks of a headless run can ask for: the connections of the --connections file, and the delivery checkpoints.</summary>
+internal sealed class CliServices(IConnectionProvider connections, ICheckpointStore checkpoints) : IServiceProvider
 {
-    public object? GetService(Type serviceType) => serviceType == typeof(IConnectionProvider) ? connections : null;
+    public object? GetService(Type serviceType) =>
+        serviceType == typeof(IConnectionProvider) ? connections
+        : serviceType == typeof(ICheckpointStore) ? checkpoints
+        : null;
 }
 
 /// <summary>Prints log lines as they come (Info and above unless quiet).</summary>
