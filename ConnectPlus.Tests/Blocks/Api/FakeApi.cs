@@ -122,6 +122,9 @@ public sealed class InstantTime : TimeProvider
     private readonly List<TimeSpan> _waits = [];
     private DateTimeOffset _now = new(2025, 6, 1, 10, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Told of each wait before it ends (e.g. to move another clock on by as much).</summary>
+    public Action<TimeSpan>? OnWait { get; set; }
+
     public IReadOnlyList<TimeSpan> Waits
     {
         get { lock (_lock) return [.. _waits]; }
@@ -146,6 +149,7 @@ public sealed class InstantTime : TimeProvider
                 _waits.Add(dueTime);
                 _now += dueTime;
             }
+            OnWait?.Invoke(dueTime);
             ThreadPool.QueueUserWorkItem(_ => callback(state));
         }
         return new Silent();
