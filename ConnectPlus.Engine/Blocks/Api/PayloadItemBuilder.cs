@@ -1,0 +1,333 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ConnectPlus.Engine.Data;
+
+namespace ConnectPlus.Engine.Blocks.Api;
+
+/// <summary>A row of an item that is rejected, with the code and the reason.</summary>
+internal readonly record struct PayloadReject(int Row, string Code, string Message);
+
+/// <summary>
+/// Builds one payload item from its rows: converts every mapped value, checks required fields and
+/// rules, collects line items (one per row) and distinct payment modes, and writes the JSON with a
+/// <see cref="Utf8JsonWriter"/>. Buffers are reused from item to item; not thread-safe.
+/// </summary>
+internal sealed class PayloadItemBuilder : IDisposable
+{
+    private readonly PayloadPlan _plan;
+    private readonly bool _rejectItem;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private readonly PayloadValue[] _item;
+    private readonly List<PayloadValue[]> _rows = [];
+    private readonly Dictionary<PayloadList, List<int>> _elements = [];
+    private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
+    private readonly StringBuilder _identity = new();
+    private readonly Dictionary<int, PayloadReject> _failed = [];
+    private readonly List<Record> _kept = [];
+
+    public PayloadItemBuilder(PayloadPlan plan, PayloadRowErrors rowErrors)
+    {
+        _plan = plan;
+        _rejectItem = rowErrors == PayloadRowErrors.RejectItem;
+        // Relaxed escaping keeps "+05:30" and non-ASCII names readable; the payload is never embedded in HTML.
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _item = new PayloadValue[plan.ItemSlots];
+        foreach (var collection in plan.Template.Lists) _elements[collection] = [];
+    }
+
+    /// <summary>
+    /// Builds the payload record of an item made of <paramref name="rows"/> (all of <paramref name="binding"/>'s
+    /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; null when no item is left.
+    /// </summary>
+    public Record? Build(PayloadBinding binding, IReadOnlyList<Record> rows, string? groupKey, List<PayloadReject> rejects)
+    {
+        if (rows.Count == 0) return null;
+        if (!TryItemValues(binding, rows[0], out var code, out var message))
+        {
+            RejectAll(rows, groupKey, code, message, rejects);
+            return null;
+        }
+        var key = groupKey ?? TemplateKey();
+        if (BrokenRule() is { } rule)
+        {
+            RejectAll(rows, key, BuildApiPayloadBlock.RequiredErrorCode, rule, rejects);
+            return null;
+        }
+        CollectElements(binding, rows);
+        if (_failed.Count > 0 && (_rejectItem || _failed.Count == rows.Count))
+        {
+            RejectForRows(rows, key, rejects);
+            return null;
+        }
+        _kept.Clear();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
+            else _kept.Add(rows[r]);
+        }
+        return PayloadRecord.Create(key, WriteJson(), binding.Input, _kept);
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private bool TryItemValues(PayloadBinding binding, Record first, out string code, out string message)
+    {
+        foreach (var target in _plan.Targets)
+        {
+            if (target.InList is not null) continue;
+            if (!binding.TryValue(target, first, out var value, out var failCode, out var failMessage))
+            {
+                (code, message) = (failCode!, failMessage!);
+                return false;
+            }
+            if (target.Field is { Required: true } && !value.HasValue)
+            {
+                (code, message) = (BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required, but {target.EmptyReason}.");
+                return false;
+            }
+            _item[_plan.Slots[target.Index]] = value;
+        }
+        (code, message) = ("", "");
+        return true;
+    }
+
+    /// <summary>The first rule of the template the item breaks, in words; null when it keeps them all.</summary>
+    private string? BrokenRule()
+    {
+        foreach (var rule in _plan.Template.Rules)
+        {
+            if (rule.WhenField is not null)
+            {
+                var condition = _plan.Template.Find(rule.WhenField) is PayloadField when && _plan.FieldTargets.TryGetValue(when, out var target)
+                    ? _item[_plan.Slots[target.Index]].Text
+                    : null;
+                if (condition is null || !rule.WhenValues!.Contains(condition, StringComparer.Ordinal)) continue;
+            }
+            if (rule.AnyOf.Any(HasItemValue)) continue;
+            var reasons = rule.AnyOf.Select(Reason);
+            var what = rule.Describe();
+            return $"{char.ToUpperInvariant(what[0])}{what[1..]}, but {string.Join("; ", reasons)}.";
+        }
+        return null;
+    }
+
+    private bool HasItemValue(string path) => _plan.Template.Find(path) switch
+    {
+        PayloadField field => _plan.FieldTargets.TryGetValue(field, out var target) && _item[_plan.Slots[target.Index]].HasValue,
+        PayloadMapPart map => _plan.MapTargets.TryGetValue(map, out var entries) && entries.Any(e => _item[_plan.Slots[e.Index]].HasValue),
+        _ => false,
+    };
+
+    private string Reason(string path) => _plan.Template.Find(path) switch
+    {
+        PayloadField field when _plan.FieldTargets.TryGetValue(field, out var target) => target.EmptyReason,
+        PayloadMapPart map when _plan.MapTargets.TryGetValue(map, out var entries) => string.Join("; ", entries.Select(e => e.EmptyReason)),
+        _ => $"'{path}' is not mapped",
+    };
+
+    private string? TemplateKey()
+    {
+        foreach (var path in _plan.Template.KeyFields)
+        {
+            var found = _plan.Template.Find(path) switch
+            {
+                PayloadField field when _plan.FieldTargets.TryGetValue(field, out var target) => Item(target),
+                PayloadMapPart map when _plan.MapTargets.TryGetValue(map, out var entries) => entries.Select(Item).FirstOrDefault(v => v.HasValue),
+                _ => PayloadValue.Missing,
+            };
+            if (found.HasValue) return found.Identity;
+        }
+        return null;
+    }
+
+    private PayloadValue Item(PayloadTarget target) => target.InList is null ? _item[_plan.Slots[target.Index]] : PayloadValue.Missing;
+
+    private void CollectElements(PayloadBinding binding, IReadOnlyList<Record> rows)
+    {
+        _failed.Clear();
+        foreach (var list in _elements.Values) list.Clear();
+        if (_plan.RowSlots == 0) return;
+        while (_rows.Count < rows.Count) _rows.Add(new PayloadValue[_plan.RowSlots]);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (RowValues(binding, rows[r], _rows[r]) is { } failure) _failed[r] = failure with { Row = r };
+        }
+        foreach (var (collection, elements) in _elements)
+        {
+            _distinct.Clear();
+            var markers = _plan.ElementMarkers[collection];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                var values = _rows[r];
+                if (_failed.ContainsKey(r) || !markers.Any(t => values[_plan.Slots[t.Index]].HasValue)) continue;
+                if (collection.Kind == PayloadListKind.Distinct && !_distinct.Add(Identity(collection, values))) continue;
+                elements.Add(r);
+            }
+        }
+    }
+
+    /// <summary>Converts a row's collection values; the first failure, or null.</summary>
+    private PayloadReject? RowValues(PayloadBinding binding, Record row, PayloadValue[] values)
+    {
+        foreach (var target in _plan.Targets)
+        {
+            if (target.InList is null) continue;
+            if (!binding.TryValue(target, row, out var value, out var code, out var message))
+                return new PayloadReject(0, code!, message!);
+            values[_plan.Slots[target.Index]] = value;
+        }
+        foreach (var (collection, markers) in _plan.ElementMarkers)
+        {
+            if (!markers.Any(t => values[_plan.Slots[t.Index]].HasValue)) continue;
+            foreach (var target in _plan.Targets)
+            {
+                if (target.InList == collection && target.Field is { Required: true } && !values[_plan.Slots[target.Index]].HasValue)
+                    return new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{collection.Path}', but {target.EmptyReason}.");
+            }
+        }
+        return null;
+    }
+
+    private string Identity(PayloadList collection, PayloadValue[] values)
+    {
+        _identity.Clear();
+        foreach (var target in _plan.Targets)
+        {
+            if (target.InList != collection) continue;
+            var value = values[_plan.Slots[target.Index]];
+            _identity.Append(value.HasValue ? value.Identity : "\u0000").Append('\u001F');
+        }
+        return _identity.ToString();
+    }
+
+    private static void RejectAll(IReadOnlyList<Record> rows, string? key, string code, string message, List<PayloadReject> rejects)
+    {
+        var whole = rows.Count > 1 ? $" The whole item{Named(key)} is rejected ({rows.Count} rows)." : "";
+        for (var r = 0; r < rows.Count; r++) rejects.Add(new PayloadReject(r, code, message + whole));
+    }
+
+    private void RejectForRows(IReadOnlyList<Record> rows, string? key, List<PayloadReject> rejects)
+    {
+        var first = _failed.OrderBy(f => f.Key).First().Value;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            rejects.Add(_failed.TryGetValue(r, out var own)
+                ? own with { Message = rows.Count > 1 ? $"{own.Message} The whole item{Named(key)} is rejected ({rows.Count} rows)." : own.Message }
+                : new PayloadReject(r, first.Code, $"Rejected with its item{Named(key)}: the row at {rows[first.Row].Source} failed: {first.Message}"));
+        }
+    }
+
+    private static string Named(string? key) => string.IsNullOrEmpty(key) ? "" : $" '{key}'";
+
+    private string WriteJson()
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        WriteChildren(_plan.Template.Item.Children, -1, 0);
+        _json.WriteEndObject();
+        _json.Flush();
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the parts of an object; <paramref name="row"/> is the element's row inside a collection (-1 at item level).</summary>
+    private void WriteChildren(IReadOnlyList<PayloadNode> children, int row, int position)
+    {
+        foreach (var child in children)
+        {
+            switch (child)
+            {
+                case PayloadField field:
+                    var value = ValueOf(field, row, position);
+                    if (value.HasValue) value.Write(_json, field.Name);
+                    break;
+                case PayloadMapPart map:
+                    WriteMap(map, row);
+                    break;
+                case PayloadObject obj when HasContent(obj, row, position):
+                    if (obj.SingleElementArray) _json.WriteStartArray(obj.Name);
+                    if (obj.SingleElementArray) _json.WriteStartObject();
+                    else _json.WriteStartObject(obj.Name);
+                    WriteChildren(obj.Children, row, position);
+                    _json.WriteEndObject();
+                    if (obj.SingleElementArray) _json.WriteEndArray();
+                    break;
+                case PayloadList collection when _elements[collection].Count > 0:
+                    _json.WriteStartArray(collection.Name);
+                    var elements = _elements[collection];
+                    for (var i = 0; i < elements.Count; i++)
+                    {
+                        _json.WriteStartObject();
+                        WriteChildren(collection.Children, elements[i], i + 1);
+                        _json.WriteEndObject();
+                    }
+                    _json.WriteEndArray();
+                    break;
+            }
+        }
+    }
+
+    private void WriteMap(PayloadMapPart map, int row)
+    {
+        if (!_plan.MapTargets.TryGetValue(map, out var entries) || !entries.Any(e => ValueOf(e, row).HasValue)) return;
+        switch (map.Style)
+        {
+            case PayloadMapStyle.Properties:
+                _json.WriteStartObject(map.Name);
+                foreach (var entry in entries) ValueOf(entry, row).WriteIfPresent(_json, entry.EntryName!);
+                _json.WriteEndObject();
+                break;
+            case PayloadMapStyle.NameValueList:
+                _json.WriteStartObject(map.Name);
+                _json.WriteStartArray("field");
+                WritePairs(entries, row, "name");
+                _json.WriteEndArray();
+                _json.WriteEndObject();
+                break;
+            default:
+                _json.WriteStartArray(map.Name);
+                WritePairs(entries, row, "type");
+                _json.WriteEndArray();
+                break;
+        }
+    }
+
+    private void WritePairs(List<PayloadTarget> entries, int row, string nameProperty)
+    {
+        foreach (var entry in entries)
+        {
+            var value = ValueOf(entry, row);
+            if (!value.HasValue) continue;
+            _json.WriteStartObject();
+            _json.WriteString(nameProperty, entry.EntryName);
+            value.Write(_json, "value");
+            _json.WriteEndObject();
+        }
+    }
+
+    private bool HasContent(PayloadNode node, int row, int position) => node switch
+    {
+        PayloadField field => ValueOf(field, row, position).HasValue,
+        PayloadMapPart map => _plan.MapTargets.TryGetValue(map, out var entries) && entries.Any(e => ValueOf(e, row).HasValue),
+        PayloadObject obj => obj.Children.Any(c => HasContent(c, row, position)),
+        PayloadList collection => _elements[collection].Count > 0,
+        _ => false,
+    };
+
+    private PayloadValue ValueOf(PayloadField field, int row, int position)
+    {
+        if (_plan.FieldTargets.TryGetValue(field, out var target)) return ValueOf(target, row);
+        if (!field.AutoNumber || position <= 0) return PayloadValue.Missing;
+        var text = position.ToString(CultureInfo.InvariantCulture);
+        return field.WriteAsText ? PayloadValue.OfText(text) : new PayloadValue(PayloadValueKind.Number, null, position);
+    }
+
+    private PayloadValue ValueOf(PayloadTarget target, int row) =>
+        target.InList is null ? _item[_plan.Slots[target.Index]]
+        : row >= 0 ? _rows[row][_plan.Slots[target.Index]]
+        : PayloadValue.Missing;
+}

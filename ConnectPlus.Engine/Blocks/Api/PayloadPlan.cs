@@ -1,0 +1,189 @@
+using ConnectPlus.Engine.Data;
+using ConnectPlus.Engine.Expressions;
+using ConnectPlus.Engine.Runtime;
+
+namespace ConnectPlus.Engine.Blocks.Api;
+
+/// <summary>
+/// The checked settings of a Build API payload block: the template, the mapping entries with their
+/// parsed formulas and converted constants, and each entry's slot in the values of an item or a row.
+/// </summary>
+internal sealed class PayloadPlan
+{
+    private PayloadPlan(BuildApiPayloadSettings settings, PayloadTemplate template, List<PayloadTarget> targets)
+    {
+        Template = template;
+        Targets = targets;
+        Converter = new PayloadValueConverter(new PayloadDates(settings.DateInputFormats ?? [], settings.Zone()));
+        GroupBy = [.. (settings.GroupBy ?? []).Select(c => c.Trim())];
+        Slots = new int[targets.Count];
+        foreach (var target in targets)
+        {
+            if (target.Field is { } field) FieldTargets[field] = target;
+            else
+            {
+                if (!MapTargets.TryGetValue(target.Map!, out var entries)) MapTargets[target.Map!] = entries = [];
+                entries.Add(target);
+            }
+            Slots[target.Index] = target.InList is null ? ItemSlots++ : RowSlots++;
+        }
+        foreach (var collection in template.Lists)
+        {
+            var inside = targets.Where(t => t.InList == collection).ToList();
+            // A row adds an element only when a value from its columns is there; constants alone do not count.
+            ElementMarkers[collection] = inside.Any(t => !t.IsConstant) ? [.. inside.Where(t => !t.IsConstant)] : inside;
+        }
+    }
+
+    public PayloadTemplate Template { get; }
+
+    /// <summary>The mapping entries, in mapping order (a target's Index is its position here).</summary>
+    public IReadOnlyList<PayloadTarget> Targets { get; }
+
+    public PayloadValueConverter Converter { get; }
+
+    /// <summary>The group-by columns (empty: no grouping).</summary>
+    public IReadOnlyList<string> GroupBy { get; }
+
+    /// <summary>Per target: its index in the item's values (item level) or in a row's values (inside a collection).</summary>
+    public int[] Slots { get; }
+
+    public int ItemSlots { get; }
+
+    public int RowSlots { get; }
+
+    public Dictionary<PayloadField, PayloadTarget> FieldTargets { get; } = [];
+
+    /// <summary>A map's entries, in mapping order.</summary>
+    public Dictionary<PayloadMapPart, List<PayloadTarget>> MapTargets { get; } = [];
+
+    /// <summary>Per collection: the targets whose value makes a row add an element.</summary>
+    public Dictionary<PayloadList, List<PayloadTarget>> ElementMarkers { get; } = [];
+
+    /// <summary>Checks the settings once, before any row.</summary>
+    /// <exception cref="BlockException">The settings are not valid (the message says which and why).</exception>
+    public static PayloadPlan Compile(BuildApiPayloadSettings settings)
+    {
+        var template = settings.Template(out var templateError)
+            ?? throw new BlockException($"Setting '{BuildApiPayloadSettings.CustomTemplateSetting}': {templateError}") { Setting = BuildApiPayloadSettings.CustomTemplateSetting };
+        var targets = new List<PayloadTarget>();
+        if (settings.Problems(template, targets.Add).FirstOrDefault() is { Message: not null } problem)
+            throw new BlockException($"Setting '{problem.Setting}': {problem.Message}") { Setting = problem.Setting };
+        return new PayloadPlan(settings, template, targets);
+    }
+}
+
+/// <summary>A <see cref="PayloadPlan"/> resolved against one input schema: column positions and compiled formulas.</summary>
+internal sealed class PayloadBinding
+{
+    private readonly int[] _columns;
+    private readonly BoundFormula?[] _formulas;
+    private readonly int[] _keys;
+
+    private PayloadBinding(PayloadPlan plan, RecordSchema input, int[] columns, BoundFormula?[] formulas, int[] keys)
+    {
+        Plan = plan;
+        Input = input;
+        _columns = columns;
+        _formulas = formulas;
+        _keys = keys;
+    }
+
+    public PayloadPlan Plan { get; }
+
+    public RecordSchema Input { get; }
+
+    public bool Groups => _keys.Length > 0;
+
+    /// <summary>Resolves the plan against an input schema.</summary>
+    /// <exception cref="BlockException">A source column, a column read by a formula or a group-by column is not in the input.</exception>
+    public static PayloadBinding For(PayloadPlan plan, RecordSchema input, FormulaEnvironment environment, string? file)
+    {
+        var where = file is null ? "" : $" (reading {file})";
+        var columns = new int[plan.Targets.Count];
+        var formulas = new BoundFormula?[plan.Targets.Count];
+        foreach (var target in plan.Targets)
+        {
+            columns[target.Index] = -1;
+            if (target.Source is { } source)
+            {
+                columns[target.Index] = input.IndexOfIgnoreCase(source);
+                if (columns[target.Index] < 0)
+                {
+                    throw new BlockException($"Setting 'mapping': '{target.Path}' takes column '{source}', which the input does not have{where}. Input columns: {input}. Correct the column name.")
+                    { Setting = BuildApiPayloadSettings.MappingSetting, File = file };
+                }
+            }
+            else if (target.Formula is { } formula)
+            {
+                var missing = formula.MissingColumns(input);
+                if (missing.Count > 0)
+                {
+                    throw new BlockException($"Setting 'mapping': the formula of '{target.Path}' ({formula.Text}) reads {string.Join(", ", missing.Select(c => $"'{c}'"))}, which the input does not have{where}. Input columns: {input}. Correct the formula's column names.")
+                    { Setting = BuildApiPayloadSettings.MappingSetting, File = file };
+                }
+                formulas[target.Index] = formula.Bind(input, environment);
+            }
+        }
+        var keys = new int[plan.GroupBy.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = input.IndexOfIgnoreCase(plan.GroupBy[i]);
+            if (keys[i] < 0)
+            {
+                throw new BlockException($"Setting 'groupBy': the key column '{plan.GroupBy[i]}' is not in the input{where}. Input columns: {input}. Correct the column name.")
+                { Setting = BuildApiPayloadSettings.GroupBySetting, File = file };
+            }
+        }
+        return new PayloadBinding(plan, input, columns, formulas, keys);
+    }
+
+    /// <summary>The row's group key: the key columns' values joined by '|' (a missing value counts as empty).</summary>
+    public string GroupKey(Record row)
+    {
+        if (_keys.Length == 1) return row[_keys[0]] ?? "";
+        return string.Join('|', _keys.Select(k => row[k] ?? ""));
+    }
+
+    /// <summary>
+    /// Gives a target's value for a row: read, computed or constant, then converted to the field's type.
+    /// False with the reject code and message when the formula or the conversion fails.
+    /// </summary>
+    public bool TryValue(PayloadTarget target, Record row, out PayloadValue value, out string? code, out string? message)
+    {
+        code = null;
+        message = null;
+        string? raw;
+        if (_formulas[target.Index] is { } formula)
+        {
+            try
+            {
+                raw = formula.EvaluateText(row);
+            }
+            catch (FormulaException ex)
+            {
+                value = PayloadValue.Missing;
+                code = BuildApiPayloadBlock.FormulaErrorCode;
+                message = $"Field '{target.Path}': {ex.Message}";
+                return false;
+            }
+        }
+        else if (_columns[target.Index] >= 0)
+        {
+            raw = row[_columns[target.Index]];
+        }
+        else
+        {
+            value = target.Constant;
+            return true;
+        }
+        if (target.Field is not { } field)
+        {
+            value = string.IsNullOrWhiteSpace(raw) ? PayloadValue.Missing : PayloadValue.OfText(raw);
+            return true;
+        }
+        if (Plan.Converter.TryConvert(field, raw, keepEmptyText: false, target.Origin, out value, out message)) return true;
+        code = BuildApiPayloadBlock.FieldErrorCode;
+        return false;
+    }
+}

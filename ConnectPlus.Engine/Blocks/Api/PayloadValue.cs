@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ConnectPlus.Engine.Blocks.Api;
+
+/// <summary>How a converted value is written.</summary>
+internal enum PayloadValueKind : byte
+{
+    /// <summary>No value: the field is left out.</summary>
+    Missing,
+    /// <summary>A JSON string.</summary>
+    Text,
+    /// <summary>A JSON number.</summary>
+    Number,
+    /// <summary>JSON true or false.</summary>
+    Boolean,
+}
+
+/// <summary>A value converted for its field, ready to write.</summary>
+internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text, decimal Number = 0, bool Flag = false)
+{
+    public static PayloadValue Missing => default;
+
+    public bool HasValue => Kind != PayloadValueKind.Missing;
+
+    public static PayloadValue OfText(string text) => new(PayloadValueKind.Text, text);
+
+    public void Write(Utf8JsonWriter json, string name)
+    {
+        switch (Kind)
+        {
+            case PayloadValueKind.Text: json.WriteString(name, Text); break;
+            case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
+            case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
+            default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
+        }
+    }
+
+    public void WriteIfPresent(Utf8JsonWriter json, string name)
+    {
+        if (HasValue) Write(json, name);
+    }
+
+    /// <summary>The value as it compares for distinct elements (payment modes).</summary>
+    public string Identity => Kind switch
+    {
+        PayloadValueKind.Number => Number.ToString(CultureInfo.InvariantCulture),
+        PayloadValueKind.Boolean => Flag ? "true" : "false",
+        _ => Text ?? "",
+    };
+}
+
+/// <summary>
+/// Converts input text to a field's type: invariant numbers, whole numbers, booleans, dates
+/// reformatted for the endpoint, case-sensitive allowed values. Gives the reason when it cannot.
+/// </summary>
+internal sealed class PayloadValueConverter(PayloadDates dates)
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public PayloadDates Dates { get; } = dates;
+
+    /// <summary>
+    /// Converts a value. Blank text gives <see cref="PayloadValue.Missing"/> except for a text field
+    /// when <paramref name="keepEmptyText"/> (a constant: written as given). On failure the message
+    /// names the field, the value and <paramref name="origin"/> (e.g. "from column 'bill_date'").
+    /// </summary>
+    public bool TryConvert(PayloadField field, string? raw, bool keepEmptyText, string origin, out PayloadValue value, out string? message)
+    {
+        message = null;
+        value = PayloadValue.Missing;
+        if (raw is null) return true;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            if (field.Type == PayloadFieldType.Text && keepEmptyText) value = PayloadValue.OfText(raw);
+            return true;
+        }
+        switch (field.Type)
+        {
+            case PayloadFieldType.Text:
+                value = PayloadValue.OfText(raw);
+                return true;
+            case PayloadFieldType.Number when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var number):
+                value = Number(field, number);
+                return true;
+            case PayloadFieldType.Number:
+                message = $"Field '{field.Path}' must be a number; got '{raw}' {origin} (write digits with '.' for decimals and no thousands separators).";
+                return false;
+            case PayloadFieldType.WholeNumber when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var whole) && whole == decimal.Truncate(whole):
+                value = Number(field, decimal.Truncate(whole));
+                return true;
+            case PayloadFieldType.WholeNumber:
+                message = $"Field '{field.Path}' must be a whole number; got '{raw}' {origin}.";
+                return false;
+            case PayloadFieldType.Boolean when TryBoolean(raw.Trim(), out var flag):
+                value = field.WriteAsText ? PayloadValue.OfText(flag ? "true" : "false") : new PayloadValue(PayloadValueKind.Boolean, null, Flag: flag);
+                return true;
+            case PayloadFieldType.Boolean:
+                message = $"Field '{field.Path}' must be true or false (also 1/0, yes/no); got '{raw}' {origin}.";
+                return false;
+            case PayloadFieldType.Date or PayloadFieldType.DateTime when Dates.TryParse(raw, out var date):
+                value = PayloadValue.OfText(Dates.Format(date, field.Format ?? PayloadTemplates.DateFormat));
+                return true;
+            case PayloadFieldType.Date or PayloadFieldType.DateTime:
+                message = $"Field '{field.Path}' must be a date; got '{raw}' {origin}, which matches none of the formats tried: {string.Join(", ", Dates.Formats)}. Add its format to 'dateInputFormats'.";
+                return false;
+            case PayloadFieldType.Choice when field.AllowedValues.Contains(raw.Trim(), StringComparer.Ordinal):
+                value = PayloadValue.OfText(raw.Trim());
+                return true;
+            default:
+                var near = field.AllowedValues.FirstOrDefault(v => string.Equals(v, raw.Trim(), StringComparison.OrdinalIgnoreCase));
+                var hint = near is null ? "values are case-sensitive" : $"values are case-sensitive: did you mean '{near}'?";
+                message = $"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).";
+                return false;
+        }
+    }
+
+    private static PayloadValue Number(PayloadField field, decimal number) =>
+        field.WriteAsText ? PayloadValue.OfText(number.ToString(Invariant)) : new PayloadValue(PayloadValueKind.Number, null, number);
+
+    private static bool TryBoolean(string text, out bool flag)
+    {
+        switch (text.ToUpperInvariant())
+        {
+            case "TRUE" or "1" or "YES" or "Y":
+                flag = true;
+                return true;
+            case "FALSE" or "0" or "NO" or "N":
+                flag = false;
+                return true;
+            default:
+                flag = false;
+                return false;
+        }
+    }
+}
