@@ -21,6 +21,7 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     public const string Failed = "failed";
 
     private readonly Dictionary<string, Layout> _layouts = new(StringComparer.Ordinal);
+    private readonly SourceRowsReader _sourceRows = new();
     private Layout? _last;
     private RecordBatchBuilder? _succeeded;
 
@@ -42,7 +43,12 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
                 continue;
             }
             SucceededRows++;
-            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output)) await FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output))
+            {
+                // Rows of other columns start a batch (and a builder) of their own.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                _succeeded = null;
+            }
             _succeeded ??= new RecordBatchBuilder(layout.Output, context.BatchSize);
             if (_succeeded.Add(new Record(values, row.Source))) await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -60,7 +66,10 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     {
         try
         {
-            return PayloadRecord.ReadSourceRows(item.Schema, item.Row);
+            if (_sourceRows.TryRead(item.Schema, item.Row, out var fast)) return fast;
+            var read = PayloadRecord.ReadSourceRows(item.Schema, item.Row);
+            _sourceRows.Expect(read.Schema);
+            return read;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
@@ -107,6 +116,80 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
             ReadOnlySpan<string?> results = [status, result.Code, result.Message, result.EntityId, result.Points];
             for (var i = 0; at + i < values.Length && i < results.Length; i++) values[at + i] = results[i];
             return values;
+        }
+    }
+
+    /// <summary>
+    /// Reads <see cref="PayloadRecord.SourceRows"/> without building a document or a schema per item,
+    /// while its objects name the columns of the items before, in the same order (the rows of one file
+    /// do); anything else is left to <see cref="PayloadRecord.ReadSourceRows"/>, whose columns are then expected.
+    /// </summary>
+    private sealed class SourceRowsReader
+    {
+        private RecordSchema? _schema;
+        private byte[][] _names = [];
+        private byte[] _buffer = new byte[4096];
+
+        public void Expect(RecordSchema schema)
+        {
+            _schema = schema;
+            _names = [.. schema.Columns.Select(System.Text.Encoding.UTF8.GetBytes)];
+        }
+
+        public bool TryRead(RecordSchema schema, Record row, out (RecordSchema Schema, IReadOnlyList<Record> Rows) result)
+        {
+            result = default;
+            var index = schema.IndexOf(PayloadRecord.SourceRows);
+            var text = index < 0 ? null : row[index];
+            if (string.IsNullOrEmpty(text))
+            {
+                result = (schema, [row]);
+                return true;
+            }
+            if (_schema is null) return false;
+            var size = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_buffer.Length < size) _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+            var length = System.Text.Encoding.UTF8.GetBytes(text, _buffer);
+            var reader = new Utf8JsonReader(_buffer.AsSpan(0, length));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
+            var rows = new List<Record>(2);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (ReadObject(ref reader) is not { } record) return false;
+                rows.Add(record);
+            }
+            if (reader.TokenType != JsonTokenType.EndArray) return false;
+            result = (_schema, rows);
+            return true;
+        }
+
+        private Record? ReadObject(ref Utf8JsonReader reader)
+        {
+            var values = new string?[_names.Length];
+            var next = 0;
+            string? file = null;
+            long line = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(PayloadRecord.SourceFileField))
+                {
+                    reader.Read();
+                    file = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    continue;
+                }
+                if (reader.ValueTextEquals(PayloadRecord.SourceLineField))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number) line = reader.GetInt64();
+                    continue;
+                }
+                if (next >= _names.Length || !reader.ValueTextEquals(_names[next])) return null;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String) values[next] = reader.GetString();
+                else if (reader.TokenType != JsonTokenType.Null) return null;
+                next++;
+            }
+            return reader.TokenType == JsonTokenType.EndObject && next == _names.Length ? new Record(values, new SourceRef(file, line)) : null;
         }
     }
 }

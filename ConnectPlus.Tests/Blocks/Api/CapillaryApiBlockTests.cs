@@ -41,6 +41,34 @@ public sealed class CapillaryApiBlockTests
     }
 
     [Fact]
+    public async Task Run_ReportsSourceRowsOfDifferentColumns_EachWithItsOwnColumns()
+    {
+        var first = new RecordSchema(["bill", "sku"]);
+        var second = new RecordSchema(["bill", "store", "sku"]);
+        List<Record> records =
+        [
+            PayloadRecord.Create("b-1", Bill("b-1"), first, [new(["b-1", "s1"], new SourceRef("a.csv", 2)), new(["b-1", "s2"], new SourceRef("a.csv", 3))]),
+            PayloadRecord.Create("b-2", Bill("b-2"), first, [new(["b-2", null], new SourceRef("a.csv", 4))]),
+            PayloadRecord.Create("b-3", Bill("b-3"), second, [new(["b-3", "BLR", "s9"], new SourceRef("b.csv", 2))]),
+            PayloadRecord.Create("b-4", Bill("b-4"), first, [new(["b-4", "s4"], new SourceRef("a.csv", 5))]),
+        ];
+
+        var result = await Sink(new { connection = "brand", parallelRequests = 1 }, new FakeApi(), records).RunAsync();
+
+        var batches = result.AssertSucceeded().Records("succeeded").Batches;
+        var rows = batches.SelectMany(b => b.Rows.Select(r => (string.Join(",", b.Schema.Columns.Take(b.Schema.Count - 5)), string.Join(",", r.Values.Take(b.Schema.Count - 5)), r.Source))).ToList();
+        Assert.Equal(
+        [
+            ("bill,sku", "b-1,s1", new SourceRef("a.csv", 2)),
+            ("bill,sku", "b-1,s2", new SourceRef("a.csv", 3)),
+            ("bill,sku", "b-2,", new SourceRef("a.csv", 4)),
+            ("bill,store,sku", "b-3,BLR,s9", new SourceRef("b.csv", 2)),
+            ("bill,sku", "b-4,s4", new SourceRef("a.csv", 5)),
+        ], rows);
+        Assert.Null(batches[0].Rows[2].Values[1]);
+    }
+
+    [Fact]
     public async Task Run_SignsInOnce_AndSendsTheTokenJsonAndAttributionHeaders()
     {
         var api = new FakeApi();
