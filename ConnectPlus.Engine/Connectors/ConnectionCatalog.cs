@@ -27,6 +27,13 @@ public interface IFileConnectionSettings
     IFileLocation Open(string connectionName);
 }
 
+/// <summary>A connection type's settings that can be tested on their own (APIs: sign in and check the answer).</summary>
+public interface ITestableConnectionSettings
+{
+    /// <summary>Checks the connection works; throws <see cref="ConnectionException"/> with the reason when not.</summary>
+    Task TestAsync(string connectionName, CancellationToken cancellationToken);
+}
+
 /// <summary>Everything known about a connection type, described once from its settings class.</summary>
 public sealed record ConnectionTypeDescriptor
 {
@@ -109,6 +116,28 @@ public sealed class ConnectionCatalog
             throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' is not complete: {string.Join("; ", problems)}.");
         }
         return settings;
+    }
+
+    /// <summary>
+    /// "Test connection": for a file connection, opens it and lists its root folder; for an API
+    /// connection, signs in. Throws <see cref="ConnectionException"/> with the reason when it fails.
+    /// </summary>
+    public async Task TestAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        switch (Bind(connection))
+        {
+            case ITestableConnectionSettings testable:
+                await testable.TestAsync(connection.Name, cancellationToken).ConfigureAwait(false);
+                break;
+            case IFileConnectionSettings files:
+                var location = files.Open(connection.Name);
+                await using (location.ConfigureAwait(false))
+                    await location.TestAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' ({connection.Type}) cannot be tested.");
+        }
     }
 
     /// <summary>Opens a file location for a connection of a file type (local, SFTP, FTP, S3).</summary>

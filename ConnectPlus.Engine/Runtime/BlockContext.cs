@@ -47,6 +47,9 @@ public sealed class BlockContext
     /// <summary>Run id.</summary>
     public string RunId => _run.Options.RunId;
 
+    /// <summary>The name of the dataflow being run (keys what a block keeps between runs, such as delivery checkpoints).</summary>
+    public string DataflowName => _run.DataflowName;
+
     /// <summary>When the run started.</summary>
     public DateTimeOffset RunStarted => _run.Started;
 

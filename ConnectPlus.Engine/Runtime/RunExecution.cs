@@ -38,6 +38,7 @@ internal sealed class RunExecution : IDisposable
     public string WorkFolder { get; }
     public ErrorFileWriter ErrorFile { get; }
     public RunTopology Topology { get; private set; } = null!;
+    public string DataflowName => _dataflow.Name;
 
     public async Task<RunResult> ExecuteAsync(CancellationToken cancellationToken)
     {

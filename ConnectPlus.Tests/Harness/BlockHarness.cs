@@ -28,6 +28,7 @@ public sealed class BlockHarness
     private readonly TempFolder _folder = new();
     private DataflowOptions _options = new();
     private int _batchSize = 1024;
+    private TimeProvider _time = TimeProvider.System;
 
     private BlockHarness(string type, JsonObject settings)
     {
@@ -79,6 +80,13 @@ public sealed class BlockHarness
         return this;
     }
 
+    /// <summary>Sets the run's clock (a fake one for blocks that wait).</summary>
+    public BlockHarness WithTime(TimeProvider time)
+    {
+        _time = time;
+        return this;
+    }
+
     /// <summary>Makes a service visible to the block through BlockContext.Services.</summary>
     public BlockHarness WithService<T>(T service) where T : class
     {
@@ -120,6 +128,7 @@ public sealed class BlockHarness
             OutputFolder = Path.Combine(_folder.Path, "runs"),
             BatchSize = _batchSize,
             Services = _data,
+            Time = _time,
         };
         var log = new RecordingObserver();
         var result = await new DataflowRunner(Catalog).RunAsync(BuildDataflow(), options, log, cancellationToken);

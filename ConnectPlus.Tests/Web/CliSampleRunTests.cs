@@ -16,7 +16,19 @@ public sealed class CliSampleRunTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    public static TheoryData<string> Samples() => [.. Directory.GetFiles(SamplesFolder(), "*.json").Select(f => Path.GetFileName(f))];
+    /// <summary>The sample dataflows (connections.*.json are connection files for --connections).</summary>
+    public static TheoryData<string> Samples() =>
+        [.. Directory.GetFiles(SamplesFolder(), "*.json").Select(f => Path.GetFileName(f)).Where(f => !f.StartsWith("connections.", StringComparison.Ordinal))];
+
+    [Fact]
+    public async Task ConnectionsSample_Loads_AndNamesTheSandbox()
+    {
+        var provider = await ConnectionsFile.LoadAsync(Path.Combine(SamplesFolder(), "connections.sandbox.json"));
+
+        var connection = await provider.GetAsync("capillary-sandbox", CancellationToken.None);
+
+        Assert.Equal(("capillary", "http://localhost:5000/sandbox/capillary"), (connection.Type, connection.Settings["baseUrl"]!.GetValue<string>()));
+    }
 
     [Theory]
     [MemberData(nameof(Samples))]

@@ -51,9 +51,12 @@ internal static class RunCommand
         }
 
         var engine = configuration.GetSection("Engine").Get<EngineSettings>() ?? new EngineSettings();
-        var options = engine.ToRunOptions() with { KeepWorkFolder = parsed.KeepWork };
-        if (parsed.RunsFolder is not null) options = options with { OutputFolder = Path.GetFullPath(parsed.RunsFolder) };
-        options = options with { Services = new CliServices(connections, new JsonLinesProcessedFileLedger(Path.Combine(options.OutputFolder, "ledger"))) };
+        if (parsed.RunsFolder is not null) engine.RunsFolder = parsed.RunsFolder;
+        var runsFolder = Path.GetFullPath(engine.RunsFolder);
+        // API sinks resume from here after a run that died: <runs folder>/checkpoints/<dataflow>.jsonl.
+        using var checkpoints = new FileCheckpointStore(Path.Combine(runsFolder, "checkpoints"));
+        var ledger = new JsonLinesProcessedFileLedger(Path.Combine(runsFolder, "ledger"));
+        var options = engine.ToRunOptions(new CliServices(connections, ledger, checkpoints)) with { KeepWorkFolder = parsed.KeepWork };
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -173,15 +176,16 @@ internal sealed record RunArguments
 }
 
 /// <summary>
-/// What blocks of a headless run can ask for: the connections of the --connections file, and the
+/// What blocks of a headless run can ask for: the connections of the --connections file, the
 /// processed-file ledger kept in the runs folder (<c>runs/ledger</c>), so that a file source does not
-/// read a file again that an earlier run processed.
+/// read a file again that an earlier run processed, and the API sinks' delivery checkpoints.
 /// </summary>
-internal sealed class CliServices(IConnectionProvider connections, IProcessedFileLedger ledger) : IServiceProvider
+internal sealed class CliServices(IConnectionProvider connections, IProcessedFileLedger ledger, ICheckpointStore checkpoints) : IServiceProvider
 {
     public object? GetService(Type serviceType) =>
         serviceType == typeof(IConnectionProvider) ? connections
         : serviceType == typeof(IProcessedFileLedger) ? ledger
+        : serviceType == typeof(ICheckpointStore) ? checkpoints
         : null;
 }
 

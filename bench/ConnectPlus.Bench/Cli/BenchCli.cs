@@ -1,3 +1,4 @@
+using ConnectPlus.Bench.Capillary;
 using ConnectPlus.Bench.Export;
 using ConnectPlus.Bench.Measure;
 using ConnectPlus.Bench.Transactions;
@@ -23,6 +24,8 @@ internal static class BenchCli
                 "export" => ExportCommand.Run(rest, output, ct),
                 "transactions" => TransactionsCommand.Run(rest, output, ct),
                 "measure" => await MeasureCommand.RunAsync(rest, error, ct).ConfigureAwait(false),
+                "capillary-members" => await CapillaryCommand.MembersAsync(rest, output, ct).ConfigureAwait(false),
+                "capillary-post" => await CapillaryCommand.PostAsync(rest, output, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"Unknown verb '{args[0]}'."),
             };
         }
@@ -45,5 +48,7 @@ internal static class BenchCli
         "  " + ExportCommand.Usage,
         "  " + TransactionsCommand.Usage,
         "  " + MeasureCommand.Usage,
+        "  " + CapillaryCommand.MembersUsage,
+        "  " + CapillaryCommand.PostUsage,
         "Sizes are in MB of 2^20 bytes. See bench/README.md.");
 }

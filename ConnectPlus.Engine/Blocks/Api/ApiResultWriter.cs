@@ -1,0 +1,195 @@
+using System.Text.Json;
+using ConnectPlus.Engine.Data;
+using ConnectPlus.Engine.Runtime;
+
+namespace ConnectPlus.Engine.Blocks.Api;
+
+/// <summary>
+/// Reports items' results row by row: every source row of an item (its original columns, then the
+/// result columns) goes to the <c>succeeded</c> output or is rejected with the API's code and message
+/// (so unlinked rejects land in the run's error file with the result columns too).
+/// </summary>
+internal sealed class ApiResultWriter(BlockContext context, string succeededPort, IReadOnlyList<string> resultColumns)
+{
+    /// <summary>api_status of an item the server took.</summary>
+    public const string Success = "success";
+
+    /// <summary>api_status of an item the server had already (a duplicate answer to a re-sent batch).</summary>
+    public const string AlreadyDelivered = "already_delivered";
+
+    /// <summary>api_status of an item refused, or of a request that failed for good.</summary>
+    public const string Failed = "failed";
+
+    private readonly Dictionary<string, Layout> _layouts = new(StringComparer.Ordinal);
+    private readonly SourceRowsReader _sourceRows = new();
+    private Layout? _last;
+    private RecordBatchBuilder? _succeeded;
+
+    public long SucceededRows { get; private set; }
+    public long RejectedRows { get; private set; }
+
+    /// <summary>Writes the rows of one item with its result.</summary>
+    public async ValueTask WriteAsync(ApiItem item, ItemResult result, CancellationToken cancellationToken)
+    {
+        var (schema, rows) = SourceRows(item);
+        var layout = LayoutFor(schema);
+        foreach (var row in rows)
+        {
+            var values = layout.Values(row, result);
+            if (result.Outcome == ItemOutcome.Rejected)
+            {
+                RejectedRows++;
+                await context.RejectAsync(layout.Output, new Record(values, row.Source), result.Code ?? "API_ERROR", result.Message ?? "The API refused the item.", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            SucceededRows++;
+            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output))
+            {
+                // Rows of other columns start a batch (and a builder) of their own.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                _succeeded = null;
+            }
+            _succeeded ??= new RecordBatchBuilder(layout.Output, context.BatchSize);
+            if (_succeeded.Add(new Record(values, row.Source))) await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the rows still held.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_succeeded is null || _succeeded.Count == 0) return;
+        await context.WriteAsync(succeededPort, _succeeded.Take(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The item's source rows; a payload whose source rows cannot be read stands for itself.</summary>
+    private (RecordSchema Schema, IReadOnlyList<Record> Rows) SourceRows(ApiItem item)
+    {
+        try
+        {
+            if (_sourceRows.TryRead(item.Schema, item.Row, out var fast)) return fast;
+            var read = PayloadRecord.ReadSourceRows(item.Schema, item.Row);
+            _sourceRows.Expect(read.Schema);
+            return read;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            context.Log(RunLogLevel.Warning, $"{item.Row.Source}: the item's source rows cannot be read ({ex.Message}); its result is reported on the payload row itself.");
+            return (item.Schema, [item.Row]);
+        }
+    }
+
+    private Layout LayoutFor(RecordSchema schema)
+    {
+        if (_last is not null && (ReferenceEquals(_last.Input, schema) || _last.Input.SameColumns(schema))) return _last;
+        var key = string.Join('\u001f', schema.Columns);
+        if (!_layouts.TryGetValue(key, out var layout)) _layouts[key] = layout = new Layout(schema, resultColumns);
+        return _last = layout;
+    }
+
+    /// <summary>Input columns (less any named like a result column: a re-fed result file) followed by the result columns.</summary>
+    private sealed class Layout
+    {
+        private readonly int[] _map;
+
+        public Layout(RecordSchema input, IReadOnlyList<string> resultColumns)
+        {
+            Input = input;
+            var kept = Enumerable.Range(0, input.Count).Where(i => !resultColumns.Contains(input.Columns[i], StringComparer.Ordinal)).ToArray();
+            _map = kept;
+            Output = new RecordSchema(kept.Select(i => input.Columns[i]).Concat(resultColumns));
+        }
+
+        public RecordSchema Input { get; }
+        public RecordSchema Output { get; }
+
+        public string?[] Values(Record row, ItemResult result)
+        {
+            var values = new string?[Output.Count];
+            for (var i = 0; i < _map.Length; i++) values[i] = row[_map[i]];
+            var at = _map.Length;
+            var status = result.Outcome switch
+            {
+                ItemOutcome.Succeeded => Success,
+                ItemOutcome.AlreadyDelivered => AlreadyDelivered,
+                _ => Failed,
+            };
+            ReadOnlySpan<string?> results = [status, result.Code, result.Message, result.EntityId, result.Points];
+            for (var i = 0; at + i < values.Length && i < results.Length; i++) values[at + i] = results[i];
+            return values;
+        }
+    }
+
+    /// <summary>
+    /// Reads <see cref="PayloadRecord.SourceRows"/> without building a document or a schema per item,
+    /// while its objects name the columns of the items before, in the same order (the rows of one file
+    /// do); anything else is left to <see cref="PayloadRecord.ReadSourceRows"/>, whose columns are then expected.
+    /// </summary>
+    private sealed class SourceRowsReader
+    {
+        private RecordSchema? _schema;
+        private byte[][] _names = [];
+        private byte[] _buffer = new byte[4096];
+
+        public void Expect(RecordSchema schema)
+        {
+            _schema = schema;
+            _names = [.. schema.Columns.Select(System.Text.Encoding.UTF8.GetBytes)];
+        }
+
+        public bool TryRead(RecordSchema schema, Record row, out (RecordSchema Schema, IReadOnlyList<Record> Rows) result)
+        {
+            result = default;
+            var index = schema.IndexOf(PayloadRecord.SourceRows);
+            var text = index < 0 ? null : row[index];
+            if (string.IsNullOrEmpty(text))
+            {
+                result = (schema, [row]);
+                return true;
+            }
+            if (_schema is null) return false;
+            var size = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_buffer.Length < size) _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
+            var length = System.Text.Encoding.UTF8.GetBytes(text, _buffer);
+            var reader = new Utf8JsonReader(_buffer.AsSpan(0, length));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
+            var rows = new List<Record>(2);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (ReadObject(ref reader) is not { } record) return false;
+                rows.Add(record);
+            }
+            if (reader.TokenType != JsonTokenType.EndArray) return false;
+            result = (_schema, rows);
+            return true;
+        }
+
+        private Record? ReadObject(ref Utf8JsonReader reader)
+        {
+            var values = new string?[_names.Length];
+            var next = 0;
+            string? file = null;
+            long line = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(PayloadRecord.SourceFileField))
+                {
+                    reader.Read();
+                    file = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    continue;
+                }
+                if (reader.ValueTextEquals(PayloadRecord.SourceLineField))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number) line = reader.GetInt64();
+                    continue;
+                }
+                if (next >= _names.Length || !reader.ValueTextEquals(_names[next])) return null;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String) values[next] = reader.GetString();
+                else if (reader.TokenType != JsonTokenType.Null) return null;
+                next++;
+            }
+            return reader.TokenType == JsonTokenType.EndObject && next == _names.Length ? new Record(values, new SourceRef(file, line)) : null;
+        }
+    }
+}

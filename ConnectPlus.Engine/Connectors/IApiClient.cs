@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace ConnectPlus.Engine.Connectors;
+
+/// <summary>
+/// A client of a web API behind a connection (Capillary, any REST endpoint): it signs requests in and
+/// sends them. Thread-safe: the blocks of a run that use one connection share one client.
+/// </summary>
+public interface IApiClient : IDisposable
+{
+    /// <summary>Where this is, for messages, without secrets: "capillary connection 'brand' (https://eu.api.capillarytech.com)".</summary>
+    string Display { get; }
+
+    /// <summary>
+    /// Sends one request with a JSON body and returns the answer, whatever its status, except that a
+    /// refused sign-in (401, after one token refresh where the API has tokens) throws
+    /// <see cref="ConnectionException"/> with <see cref="ConnectionFailure.AuthenticationFailed"/>.
+    /// No answer (timeout, connection refused or reset) throws a <see cref="ConnectionException"/> too.
+    /// </summary>
+    /// <param name="method">POST, PUT, PATCH…</param>
+    /// <param name="url">A path added to the connection's base URL (<c>/v2/transactions/bulk</c>) or an absolute URL.</param>
+    /// <param name="body">The JSON body (UTF-8).</param>
+    /// <param name="headers">Further headers (attribution, tracing…); may be empty.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<ApiResponse> SendAsync(HttpMethod method, string url, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken);
+}
+
+/// <summary>An API's answer: HTTP status, body bytes and, on 429/503, how long the server asks to wait.</summary>
+public sealed record ApiResponse(int Status, byte[] Body, TimeSpan? RetryAfter = null)
+{
+    /// <summary>The body as text, cut to <paramref name="max"/> characters (for messages).</summary>
+    public string Excerpt(int max = 300)
+    {
+        var text = Encoding.UTF8.GetString(Body.AsSpan(0, Math.Min(Body.Length, max * 4)));
+        return text.Length <= max ? text : text[..max] + "…";
+    }
+
+    /// <summary>
+    /// The server's own words: the first error message of a Capillary v2 or OAuth error body
+    /// (<c>errors[0].message</c>) or of a v1.1 one (<c>response.status.message</c>), else the body's start.
+    /// </summary>
+    public string ServerMessage()
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+                    && errors[0].ValueKind == JsonValueKind.Object
+                    && errors[0].TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+                    return message.GetString() + ".";
+                if (root.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object
+                    && response.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+                    && status.TryGetProperty("message", out var statusMessage) && statusMessage.ValueKind == JsonValueKind.String)
+                    return statusMessage.GetString() + ".";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page): the text itself says more than nothing.
+        }
+        var text = Excerpt(200);
+        return text.Length == 0 ? "(no message)" : text;
+    }
+
+    public override string ToString() => $"HTTP {Status.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Sending over <see cref="HttpClient"/> with the failures turned into <see cref="ConnectionException"/>s.</summary>
+internal static class ApiTransport
+{
+    public const string JsonMediaType = "application/json";
+
+    public static HttpClient CreateHttpClient(HttpMessageHandler? handler, int timeoutSeconds)
+    {
+        // A handler given by the host (tests) is the host's to dispose.
+        var client = handler is null
+            ? new HttpClient(new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            }, disposeHandler: true)
+            : new HttpClient(handler, disposeHandler: false);
+        client.Timeout = TimeSpan.FromSeconds(timeoutSeconds);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        return client;
+    }
+
+    /// <summary>Joins a base URL and a path (or takes an absolute URL as it is).</summary>
+    public static Uri Resolve(string baseUrl, string url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https") return absolute;
+        return new Uri(baseUrl.TrimEnd('/') + "/" + url.TrimStart('/'));
+    }
+
+    public static HttpRequestMessage Request(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" };
+        foreach (var (name, value) in headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request;
+    }
+
+    /// <summary>Sends and reads the whole answer; no answer at all becomes a <see cref="ConnectionException"/>.</summary>
+    public static async Task<ApiResponse> SendAsync(HttpClient http, HttpRequestMessage request, string display, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new ApiResponse((int)response.StatusCode, body, RetryAfter(response));
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectionException(ConnectionFailure.Timeout,
+                $"{display} did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {http.Timeout.TotalSeconds:0} s.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            var failure = ex.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => ConnectionFailure.NameNotResolved,
+                HttpRequestError.ConnectionError when ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } => ConnectionFailure.Refused,
+                HttpRequestError.SecureConnectionError => ConnectionFailure.ServerIdentityRejected,
+                _ => ConnectionFailure.ConnectionLost,
+            };
+            throw new ConnectionException(failure, $"{display}: {request.Method} {request.RequestUri?.AbsolutePath} failed: {ex.Message}", ex);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+}

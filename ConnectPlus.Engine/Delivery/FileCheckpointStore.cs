@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ConnectPlus.Engine.Delivery;
+
+/// <summary>
+/// Checkpoints in files, for headless runs: one JSON-lines file per dataflow,
+/// <c>{folder}/{dataflow}.jsonl</c>, one line per acknowledged batch, appended and flushed to disk
+/// (fsync) before <see cref="RecordAsync"/> completes. A line cut short by a crash is ignored when the
+/// file is read. <see cref="ForgetAsync"/> rewrites the file without the forgotten files' lines
+/// (under a temporary name, then renamed). Thread-safe within a process; one run of a dataflow at a time.
+/// </summary>
+public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>The folder holding the files.</summary>
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    /// <summary>The file that holds a dataflow's checkpoints.</summary>
+    public string PathFor(string dataflow) => Path.Combine(Folder, SafeName(dataflow) + ".jsonl");
+
+    public void Dispose() => _lock.Dispose();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Checkpoint>> LoadAsync(string dataflow, string node, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return [.. (await ReadAsync(dataflow, cancellationToken).ConfigureAwait(false)).Where(c => c.Node == node)];
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n");
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            var stream = new FileStream(PathFor(checkpoint.Dataflow), FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.None);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                // The acknowledgement must survive a crash of the machine, not only of the process.
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ForgetAsync(string dataflow, string node, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0) return;
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var path = PathFor(dataflow);
+            if (!File.Exists(path)) return;
+            var all = await ReadAsync(dataflow, cancellationToken).ConfigureAwait(false);
+            var kept = all.Where(c => c.Node != node || !sources.Contains(c.Source)).ToList();
+            if (kept.Count == all.Count) return;
+            if (kept.Count == 0)
+            {
+                File.Delete(path);
+                return;
+            }
+            var temp = path + ".tmp";
+            var lines = kept.Select(c => JsonSerializer.Serialize(c, Json));
+            await File.WriteAllLinesAsync(temp, lines, cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<List<Checkpoint>> ReadAsync(string dataflow, CancellationToken cancellationToken)
+    {
+        var path = PathFor(dataflow);
+        var result = new List<Checkpoint>();
+        if (!File.Exists(path)) return result;
+        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                if (JsonSerializer.Deserialize<Checkpoint>(line, Json) is { } checkpoint) result.Add(checkpoint);
+            }
+            catch (JsonException)
+            {
+                // The last line of a file appended to when the process died can be cut short: that batch
+                // was not acknowledged durably, so it is sent again (and a duplicate answer counts as delivered).
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A dataflow name as a file name: letters, digits, '-', '_' and '.' kept, the rest '_', and then a
+    /// short hash of the real name so that "a b" and "a_b" do not share a file.
+    /// </summary>
+    internal static string SafeName(string dataflow)
+    {
+        if (string.IsNullOrWhiteSpace(dataflow)) return "dataflow";
+        var chars = dataflow.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();
+        var safe = new string(chars);
+        if (safe == dataflow) return safe;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(dataflow)).AsSpan(0, 4));
+        return $"{safe}-{hash}";
+    }
+}

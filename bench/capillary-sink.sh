@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Connect+ benchmark of the Capillary API block: bill lines → group (Build API payload) → v2 bulk
+# batches → the app's Capillary sandbox, through the CLI, next to a plain HttpClient loop posting the
+# same pre-built payloads to the same sandbox. Prints numbers; never fails on a time. See bench/README.md.
+#
+# usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
+#                                [--parallel 4] [--port 5077] [--skip-build]
+# exit:  0 all runs done; 1 a step failed; 2 usage.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/bench/out/capillary"
+BILLS="100000 1000000"
+MEMBERS=10000
+BATCH=100
+PARALLEL=4
+PORT=5077
+BUILD=1
+CLI="$ROOT/ConnectPlus.Web/bin/Release/net10.0/ConnectPlus.Web"
+BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
+SAMPLE="$ROOT/samples/transactions-to-capillary.json"
+PAYLOAD_FLOW="$ROOT/bench/capillary-payloads.json"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'bench: %s\n' "$1" >&2; exit "${2:-1}"; }
+usage() { sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --bills) [[ $# -ge 2 ]] || usage; BILLS="$2"; shift 2 ;;
+    --members) [[ $# -ge 2 ]] || usage; MEMBERS="$2"; shift 2 ;;
+    --batch) [[ $# -ge 2 ]] || usage; BATCH="$2"; shift 2 ;;
+    --parallel) [[ $# -ge 2 ]] || usage; PARALLEL="$2"; shift 2 ;;
+    --port) [[ $# -ge 2 ]] || usage; PORT="$2"; shift 2 ;;
+    --skip-build) BUILD=0; shift ;;
+    -h|--help) usage ;;
+    *) printf 'bench: unknown option %s\n' "$1" >&2; usage ;;
+  esac
+done
+for n in $BILLS $MEMBERS $BATCH $PARALLEL $PORT; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "numbers must be whole and above 0; got '$n'." 2
+done
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+command -v dotnet >/dev/null || die "dotnet is not on the PATH: install the .NET 10 SDK first."
+command -v curl >/dev/null || die "curl is needed to drive the sandbox."
+mkdir -p "$OUT"
+
+if [[ $BUILD -eq 1 ]]; then
+  say "== build (Release)"
+  dotnet build "$ROOT/ConnectPlus.Web/ConnectPlus.Web.csproj" -c Release -v quiet -nologo || die "the Release build of ConnectPlus.Web failed."
+  dotnet build "$ROOT/bench/ConnectPlus.Bench/ConnectPlus.Bench.csproj" -c Release -v quiet -nologo || die "the Release build of the bench tool failed."
+fi
+[[ -x "$CLI" && -x "$BENCH" ]] || die "$CLI or $BENCH is missing: run without --skip-build."
+
+# The app, for its sandbox: quiet, a short request log (the page's), tokens that outlive the runs.
+URL="http://127.0.0.1:$PORT"
+SANDBOX="$URL/sandbox/capillary"
+Logging__LogLevel__Default=Warning \
+  Sandbox__RequestLogSize=1000 Sandbox__Faults__TokenTtlSeconds=86400 \
+  "$CLI" --urls "$URL" >"$OUT/app.log" 2>&1 &
+APP=$!
+trap 'kill "$APP" 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do
+  curl -sf "$SANDBOX/_state" >/dev/null 2>&1 && break
+  kill -0 "$APP" 2>/dev/null || die "the app stopped at start; see $OUT/app.log."
+  sleep 0.2
+done
+curl -sf "$SANDBOX/_state" >/dev/null || die "the sandbox did not answer at $SANDBOX; see $OUT/app.log."
+say "== sandbox at $SANDBOX (app pid $APP)"
+
+sed "s#http://localhost:5000/sandbox/capillary#$SANDBOX#" "$ROOT/samples/connections.sandbox.json" >"$OUT/connections.json"
+
+fresh_sandbox() {
+  curl -sf -X POST "$SANDBOX/_reset" >/dev/null || die "the sandbox refused _reset."
+  "$BENCH" capillary-members --url "$SANDBOX" --members "$MEMBERS" >/dev/null || die "registering the members failed."
+}
+sandbox_bills() { curl -sf "$SANDBOX/_state" | sed -n 's/.*"bills":\([0-9]*\).*/\1/p'; }
+value() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+
+results=()
+for n in $BILLS; do
+  dir="$OUT/bills-$n"
+  if [[ ! -f "$dir/bills.csv" ]]; then
+    say "== $n bills (2 lines per bill on average, $MEMBERS members)"
+    rm -rf "$dir"; mkdir -p "$dir"
+    "$BENCH" transactions --bills "$n" --members "$MEMBERS" --bad-share 0 --out "$dir/bills.csv" || die "generating the bills failed."
+  fi
+  lines=$(( $(wc -l <"$dir/bills.csv") - 1 ))
+  if [[ ! -f "$dir/payloads/payloads.csv" ]]; then
+    say "== pre-built payloads for the plain loop"
+    rm -rf "$dir/payload-input"; mkdir -p "$dir/payload-input"; cp "$dir/bills.csv" "$dir/payload-input/"
+    "$CLI" run --flow "$PAYLOAD_FLOW" --quiet --runs "$dir/runs" \
+      --set "source.folder=$dir/payload-input" --set "destination.folder=$dir/payloads" >"$dir/payloads.log" 2>&1 \
+      || die "building the payloads failed; see $dir/payloads.log."
+  fi
+
+  say "== plain loop: $n bills, batches of $BATCH, $PARALLEL in flight"
+  fresh_sandbox
+  "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
+    || die "the plain loop failed."
+  plain_bills=$(sandbox_bills)
+
+  say "== Capillary API block through the CLI: $n bills ($lines lines)"
+  fresh_sandbox
+  run="$dir/run"
+  rm -rf "$run"; mkdir -p "$run/input" "$run/results"; cp "$dir/bills.csv" "$run/input/"
+  set +e
+  "$BENCH" measure --report "$run/measure.txt" -- "$CLI" run --flow "$SAMPLE" --quiet \
+    --connections "$OUT/connections.json" --runs "$run/runs" \
+    --set "source.folder=$run/input" --set "destination.folder=$run/results" \
+    --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" 2>&1 | tee "$run/cli.log"
+  status=${PIPESTATUS[0]}
+  set -e
+  [[ $status -eq 0 ]] || die "the sink run failed (exit $status); see $run/cli.log."
+  sink_bills=$(sandbox_bills)
+  results+=("$n|$lines|$(value "$dir/plain.txt" bills_per_second)|$plain_bills|$(value "$run/measure.txt" wall_seconds)|$(value "$run/measure.txt" peak_rss_mb)|$sink_bills")
+done
+
+say ""
+say "== bills/s: plain = pre-built bodies posted by HttpClient (timed from the first request); sink = bills / wall time"
+say "   of the whole CLI run (start, read CSV, group, send, success file); peak = the CLI's peak RSS; MB = 2^20 bytes"
+printf '%-10s %10s %12s %12s %10s %8s %9s %14s\n' "bills" "lines" "plain b/s" "sink b/s" "sink/plain" "wall s" "peak MB" "in sandbox"
+for line in "${results[@]}"; do
+  IFS='|' read -r n lines plain plain_bills wall peak sink_bills <<<"$line"
+  LC_ALL=C awk -v n="$n" -v l="$lines" -v p="$plain" -v w="$wall" -v m="$peak" -v pb="$plain_bills" -v sb="$sink_bills" \
+    'BEGIN { s = (w > 0 ? n / w : 0); printf "%-10d %10d %12.0f %12.0f %9.0f%% %8.2f %9.1f %6d / %-6d\n", n, l, p, s, (p > 0 ? 100 * s / p : 0), w, m, pb, sb }'
+done
