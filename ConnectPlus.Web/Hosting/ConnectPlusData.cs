@@ -1,11 +1,14 @@
+using ConnectPlus.Engine.Connectors;
 using ConnectPlus.Web.Data;
+using ConnectPlus.Web.Features.Connections;
+using ConnectPlus.Web.Features.Workspaces;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ConnectPlus.Web.Hosting;
 
-/// <summary>Persistence registrations: the database, its start-up migration, Data Protection keys.</summary>
+/// <summary>Persistence registrations: the database, its start-up migration, Data Protection keys, connections.</summary>
 public static class ConnectPlusData
 {
     /// <summary>Data Protection's application name: nodes and restarts share keys whatever folder they run from.</summary>
@@ -37,6 +40,11 @@ public static class ConnectPlusData
             .SetApplicationName(ApplicationName)
             .PersistKeysToDbContext<ConnectPlusDbContext>();
 
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ConnectionCatalog.Default);
+        services.TryAddSingleton<ConnectionService>();
+        services.TryAddScoped<CurrentWorkspace>();
+        services.TryAddScoped<IConnectionProvider, DatabaseConnectionProvider>();
         return services;
     }
 }
