@@ -70,9 +70,11 @@ public sealed class DatabaseStartupTests : IDisposable
     {
         var unknown = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(Configuration(("Database:Provider", "Oracle"))));
         var missing = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(Configuration(("Database:Provider", "postgresql"))));
+        var migrate = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(Configuration(("Database:MigrateOnStart", "yes"))));
 
         Assert.Equal("Database:Provider is 'Oracle' in appsettings.json; use Sqlite, SqlServer or PostgreSql.", unknown.Message);
         Assert.StartsWith("Database:Provider is PostgreSql: set ConnectionStrings:ConnectPlus", missing.Message);
+        Assert.Equal("Database:MigrateOnStart is 'yes' in appsettings.json; use true or false.", migrate.Message);
     }
 
     [Fact]

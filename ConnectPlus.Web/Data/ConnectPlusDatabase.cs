@@ -8,9 +8,11 @@ namespace ConnectPlus.Web.Data;
 /// provider's subclass (so that provider's migrations apply), prepares the SQLite folder and migrates.
 /// Registered as <c>IDbContextFactory&lt;ConnectPlusDbContext&gt;</c>.
 /// </summary>
-public sealed class ConnectPlusDatabase(DatabaseSettings settings, ILoggerFactory? loggerFactory = null) : IDbContextFactory<ConnectPlusDbContext>
+/// <param name="settings">Which database.</param>
+/// <param name="applicationServices">The host's services: EF Core logs through them, as with AddDbContext.</param>
+public sealed class ConnectPlusDatabase(DatabaseSettings settings, IServiceProvider? applicationServices = null) : IDbContextFactory<ConnectPlusDbContext>
 {
-    private readonly DbContextOptions _options = BuildOptions(settings, loggerFactory);
+    private readonly DbContextOptions _options = BuildOptions(settings, applicationServices);
 
     public DatabaseSettings Settings { get; } = settings;
 
@@ -48,24 +50,24 @@ public sealed class ConnectPlusDatabase(DatabaseSettings settings, ILoggerFactor
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
-    private static DbContextOptions BuildOptions(DatabaseSettings settings, ILoggerFactory? loggerFactory)
+    private static DbContextOptions BuildOptions(DatabaseSettings settings, IServiceProvider? applicationServices)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return settings.Provider switch
         {
             DatabaseProvider.Sqlite => Configure(new DbContextOptionsBuilder<SqliteConnectPlusDbContext>()
-                .UseSqlite(settings.ConnectionString), loggerFactory),
+                .UseSqlite(settings.ConnectionString), applicationServices),
             DatabaseProvider.SqlServer => Configure(new DbContextOptionsBuilder<SqlServerConnectPlusDbContext>()
-                .UseSqlServer(settings.ConnectionString), loggerFactory),
+                .UseSqlServer(settings.ConnectionString), applicationServices),
             DatabaseProvider.PostgreSql => Configure(new DbContextOptionsBuilder<PostgreSqlConnectPlusDbContext>()
-                .UseNpgsql(settings.ConnectionString), loggerFactory),
+                .UseNpgsql(settings.ConnectionString), applicationServices),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, null),
         };
     }
 
-    private static DbContextOptions<T> Configure<T>(DbContextOptionsBuilder<T> builder, ILoggerFactory? loggerFactory) where T : DbContext
+    private static DbContextOptions<T> Configure<T>(DbContextOptionsBuilder<T> builder, IServiceProvider? applicationServices) where T : DbContext
     {
-        if (loggerFactory is not null) builder.UseLoggerFactory(loggerFactory);
+        if (applicationServices is not null) builder.UseApplicationServiceProvider(applicationServices);
         return builder.Options;
     }
 }

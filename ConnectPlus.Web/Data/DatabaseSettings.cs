@@ -49,6 +49,8 @@ public sealed record DatabaseSettings
             connectionString = DefaultSqliteConnectionString;
         }
         var migrate = section["MigrateOnStart"];
+        if (!string.IsNullOrWhiteSpace(migrate) && !bool.TryParse(migrate, out _))
+            throw new InvalidOperationException($"Database:MigrateOnStart is '{migrate}' in appsettings.json; use true or false.");
         var settings = new DatabaseSettings
         {
             Provider = provider,

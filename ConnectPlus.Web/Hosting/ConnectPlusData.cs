@@ -31,7 +31,7 @@ public static class ConnectPlusData
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton(sp => new ConnectPlusDatabase(sp.GetRequiredService<DatabaseSettings>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new ConnectPlusDatabase(sp.GetRequiredService<DatabaseSettings>(), sp));
         services.TryAddSingleton<IDbContextFactory<ConnectPlusDbContext>>(sp => sp.GetRequiredService<ConnectPlusDatabase>());
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<ConnectPlusDbContext>>().CreateDbContext());
 
