@@ -32,16 +32,19 @@ echo "== dotnet $(dotnet --version)"
 # Debian packages the tests need: Chromium for the end-to-end tests (driven by Playwright), GnuPG for
 # the PGP blocks' interoperability tests.
 apt_updated=0
-ensure_package() { # ensure_package <command-or-path> <debian-package>
-  if command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; then return 0; fi
-  echo "== installing $2"
+install_package() { # install_package <debian-package>
+  echo "== installing $1"
   if [ "$apt_updated" -eq 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get update -q > "$results/apt-update.log" 2>&1 || true
     apt_updated=1
   fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" > "$results/apt-$2.log" 2>&1; then
-    echo "test.sh: could not install $2 (see $results/apt-$2.log); the tests that need it will fail." >&2
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" > "$results/apt-$1.log" 2>&1; then
+    echo "test.sh: could not install $1 (see $results/apt-$1.log); the tests that need it will fail." >&2
   fi
+}
+ensure_package() { # ensure_package <command-or-path> <debian-package>
+  if command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; then return 0; fi
+  install_package "$2"
 }
 ensure_package /usr/bin/chromium chromium
 ensure_package gpg gnupg
@@ -58,7 +61,7 @@ as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else 
 start_postgres() {
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$pg_bin" ]; then
-    ensure_package /usr/lib/postgresql/none postgresql
+    install_package postgresql
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   fi
   if [ -z "$pg_bin" ]; then
