@@ -6,6 +6,7 @@ if (CliCommands.IsVerb(args)) return await CliCommands.RunAsync(args, Console.Ou
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddConnectPlusConfiguration();
+builder.AddConnectPlusData();
 builder.AddConnectPlusEngine();
 builder.AddConnectPlusUi();
 builder.AddConnectPlusSandbox();

@@ -1,5 +1,5 @@
+using ConnectPlus.Tests.Web;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 
 namespace ConnectPlus.Tests.EndToEnd;
@@ -10,7 +10,7 @@ namespace ConnectPlus.Tests.EndToEnd;
 /// </summary>
 public sealed class AppServer : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _factory = new();
+    private readonly ConnectPlusWebFactory _factory = new();
     private IPlaywright? _playwright;
 
     public Uri BaseAddress { get; private set; } = null!;

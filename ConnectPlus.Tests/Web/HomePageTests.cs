@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace ConnectPlus.Tests.Web;
 
-public sealed class HomePageTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class HomePageTests(ConnectPlusWebFactory factory) : IClassFixture<ConnectPlusWebFactory>
 {
     [Fact]
     public async Task HomePage_ListsTheBlockCatalog()

@@ -2,7 +2,7 @@ using ConnectPlus.Web.Hosting;
 
 namespace ConnectPlus.Web.Cli;
 
-/// <summary>Verbs on the web executable: <c>run</c> (one headless run). With no verb the web server starts.</summary>
+/// <summary>Verbs on the web executable: <c>run</c> (one headless run), <c>migrate</c> (create or update the database). With no verb the web server starts.</summary>
 public static class CliCommands
 {
     public const int Success = 0;
@@ -22,6 +22,8 @@ public static class CliCommands
         {
             case "run":
                 return await RunCommand.ExecuteAsync(args[1..], LoadConfiguration(), output, error);
+            case "migrate":
+                return await MigrateCommand.ExecuteAsync(args[1..], LoadConfiguration(), output, error);
             case "help" or "--help":
                 await output.WriteLineAsync(Usage);
                 return Success;
@@ -36,6 +38,8 @@ public static class CliCommands
           ConnectPlus.Web                      start the web UI (http://localhost:5000 by default)
           ConnectPlus.Web run --flow FILE [--set node.setting=value]... [--connections FILE] [--runs DIR] [--quiet]
                                                run a dataflow once without the web server
+          ConnectPlus.Web migrate              create the database or apply the migrations it lacks
+                                               (Database:Provider, ConnectionStrings:ConnectPlus in appsettings.json)
         """;
 
     private static ConfigurationManager LoadConfiguration()

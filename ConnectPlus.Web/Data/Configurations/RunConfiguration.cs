@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ConnectPlus.Web.Data.Configurations;
+
+internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
+{
+    public void Configure(EntityTypeBuilder<Run> builder)
+    {
+        builder.Property(r => r.Key).HasMaxLength(64);
+        builder.HasIndex(r => r.Key).IsUnique();
+        // Run history of a dataflow, newest first; and the queued/running runs the scheduler looks at.
+        builder.HasIndex(r => new { r.DataflowId, r.Queued });
+        builder.HasIndex(r => r.Status);
+        builder.Property(r => r.TriggeredBy).HasMaxLength(200);
+        builder.Property(r => r.Node).HasMaxLength(200);
+        builder.Property(r => r.Error).HasMaxLength(Run.MaxErrorLength);
+        builder.Property(r => r.FailedNodeId).HasMaxLength(100);
+        builder.Property(r => r.ErrorFilePath).HasMaxLength(1024);
+        builder.Property(r => r.SuccessFilePath).HasMaxLength(1024);
+        builder.Property(r => r.ConcurrencyStamp).IsConcurrencyToken();
+        builder.HasOne(r => r.Dataflow).WithMany().HasForeignKey(r => r.DataflowId).OnDelete(DeleteBehavior.Cascade);
+        // A version that runs used cannot be deleted on its own; deleting the dataflow deletes both (NO ACTION is
+        // checked at the end of the statement, after the cascades; SQL Server allows one cascade path anyway).
+        builder.HasOne(r => r.DataflowVersion).WithMany().HasForeignKey(r => r.DataflowVersionId).OnDelete(DeleteBehavior.NoAction);
+        builder.HasMany(r => r.BlockStats).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(r => r.Errors).WithOne().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.Ignore(r => r.IsFinished);
+    }
+}
