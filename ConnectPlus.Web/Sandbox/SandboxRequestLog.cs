@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace ConnectPlus.Web.Sandbox;
 
 /// <summary>What became of one item of a request (a bill, a customer, a redemption).</summary>
-public sealed record SandboxItemOutcome(int Index, string? Key, int Code, string Message, bool Success);
+public readonly record struct SandboxItemOutcome(int Index, string? Key, int Code, string Message, bool Success);
 
 /// <summary>One call the sandbox received and how it answered.</summary>
 public sealed record SandboxRequestRecord(
