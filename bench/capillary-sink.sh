@@ -20,6 +20,7 @@ CLI="$ROOT/ConnectPlus.Web/bin/Release/net10.0/ConnectPlus.Web"
 BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
 SAMPLE="$ROOT/samples/transactions-to-capillary.json"
 PAYLOAD_FLOW="$ROOT/bench/capillary-payloads.json"
+SINK_ONLY_FLOW="$ROOT/bench/capillary-payload-file.json"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$1" >&2; exit "${2:-1}"; }
@@ -77,6 +78,8 @@ fresh_sandbox() {
 }
 sandbox_bills() { curl -sf "$SANDBOX/_state" | sed -n 's/.*"bills":\([0-9]*\).*/\1/p'; }
 value() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+# The run's own duration from the CLI summary ("Outcome: … in 6.63 s"): without process start-up.
+run_seconds() { sed -n 's/^Outcome: .* in \([0-9.]*\) s .*/\1/p' "$1" | tail -n 1; }
 
 results=()
 for n in $BILLS; do
@@ -95,7 +98,10 @@ for n in $BILLS; do
       || die "building the payloads failed; see $dir/payloads.log."
   fi
 
-  say "== plain loop: $n bills, batches of $BATCH, $PARALLEL in flight"
+  say "== plain loop: $n bills, batches of $BATCH, $PARALLEL in flight (after a warm-up pass, so the sandbox's code is jitted)"
+  fresh_sandbox
+  "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" >/dev/null \
+    || die "the warm-up pass failed."
   fresh_sandbox
   "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
     || die "the plain loop failed."
@@ -114,15 +120,30 @@ for n in $BILLS; do
   set -e
   [[ $status -eq 0 ]] || die "the sink run failed (exit $status); see $run/cli.log."
   sink_bills=$(sandbox_bills)
-  results+=("$n|$lines|$(value "$dir/plain.txt" bills_per_second)|$plain_bills|$(value "$run/measure.txt" wall_seconds)|$(value "$run/measure.txt" peak_rss_mb)|$sink_bills")
+
+  say "== Capillary API block alone (the pre-built payload file → the sink), through the CLI"
+  fresh_sandbox
+  only="$dir/sink-only"
+  rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
+  "$BENCH" measure --report "$only/measure.txt" -- "$CLI" run --flow "$SINK_ONLY_FLOW" --quiet \
+    --connections "$OUT/connections.json" --runs "$only/runs" --set "source.folder=$only/input" \
+    --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$only/cli.log" 2>&1 \
+    || die "the sink-only run failed; see $only/cli.log."
+  grep -E '^(capillary|Outcome)' "$only/cli.log" || true
+  only_bills=$(sandbox_bills)
+  results+=("$n|$lines|$(value "$dir/plain.txt" bills_per_second)|$plain_bills|$(value "$run/measure.txt" wall_seconds)|$(value "$run/measure.txt" peak_rss_mb)|$sink_bills|$(value "$only/measure.txt" wall_seconds)|$(value "$only/measure.txt" peak_rss_mb)|$only_bills|$(run_seconds "$run/cli.log")|$(run_seconds "$only/cli.log")")
 done
 
 say ""
-say "== bills/s: plain = pre-built bodies posted by HttpClient (timed from the first request); sink = bills / wall time"
-say "   of the whole CLI run (start, read CSV, group, send, success file); peak = the CLI's peak RSS; MB = 2^20 bytes"
-printf '%-10s %10s %12s %12s %10s %8s %9s %14s\n' "bills" "lines" "plain b/s" "sink b/s" "sink/plain" "wall s" "peak MB" "in sandbox"
+say "== bills/s. plain: pre-built bodies posted by HttpClient (timed from the first request). pipeline: the sample"
+say "   (read CSV, group, send, success file) through the CLI. sink: the pre-built payload file read and sent by the"
+say "   Capillary API block through the CLI. 'wall' counts the whole process; 'run' the run alone (from its summary,"
+say "   without process start-up). peak: the CLI's peak RSS, pipeline/sink (MB = 2^20 bytes)."
+printf '%-9s %9s %10s %14s %14s %14s %14s %9s %s\n' "bills" "lines" "plain" "pipeline wall" "pipeline run" "sink wall" "sink run" "peak MB" "bills in sandbox"
 for line in "${results[@]}"; do
-  IFS='|' read -r n lines plain plain_bills wall peak sink_bills <<<"$line"
-  LC_ALL=C awk -v n="$n" -v l="$lines" -v p="$plain" -v w="$wall" -v m="$peak" -v pb="$plain_bills" -v sb="$sink_bills" \
-    'BEGIN { s = (w > 0 ? n / w : 0); printf "%-10d %10d %12.0f %12.0f %9.0f%% %8.2f %9.1f %6d / %-6d\n", n, l, p, s, (p > 0 ? 100 * s / p : 0), w, m, pb, sb }'
+  IFS='|' read -r n lines plain plain_bills wall peak sink_bills only_wall only_peak only_bills run_s only_run_s <<<"$line"
+  LC_ALL=C awk -v n="$n" -v l="$lines" -v p="$plain" -v w="$wall" -v r="$run_s" -v ow="$only_wall" -v orun="$only_run_s" \
+      -v m="$peak" -v om="$only_peak" -v pb="$plain_bills" -v sb="$sink_bills" -v ob="$only_bills" '
+    function cell(seconds) { if (seconds <= 0) return "-"; return sprintf("%6.0f (%3.0f%%)", n / seconds, 100 * n / seconds / p) }
+    BEGIN { printf "%-9d %9d %10.0f %14s %14s %14s %14s %4.0f/%-4.0f %s/%s/%s\n", n, l, p, cell(w), cell(r), cell(ow), cell(orun), m, om, pb, sb, ob }'
 done

@@ -62,7 +62,7 @@ internal sealed class ApiDelivery : IDisposable
     {
         await LoadCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(_settings.ParallelRequests * 2)
+        var queue = Channel.CreateBounded<Task<BatchOutcome>>(new BoundedChannelOptions(_settings.ParallelRequests * 4)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -81,7 +81,9 @@ internal sealed class ApiDelivery : IDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            // Requests still in flight use the client, which the block disposes once this returns.
+            // Requests still in flight use the client, which the block disposes once this returns, and
+            // their checkpoints the store: let every one that was started end (they were cancelled).
+            while (queue.Reader.TryRead(out var pending)) await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             for (var i = 0; i < _settings.ParallelRequests; i++) await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             _slots.Release(_settings.ParallelRequests);
         }
@@ -168,17 +170,25 @@ internal sealed class ApiDelivery : IDisposable
         }
         // The request releases its slot when it ends, however it ends.
         var sending = Task.Run(() => SendAsync(toSend, stop), CancellationToken.None);
-        await QueueAsync(queue, sending, ct).ConfigureAwait(false);
+        try
+        {
+            await QueueAsync(queue, sending, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Not queued, so nobody else waits for it: it must end before the run's services go.
+            await ((Task)sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
     }
 
     private async Task<BatchOutcome> SendAsync(ApiBatch batch, CancellationTokenSource stop)
     {
         var ct = stop.Token;
+        BatchOutcome outcome;
         try
         {
-            var outcome = await _sender.SendAsync(batch, ct).ConfigureAwait(false);
-            if (outcome.Acknowledged) await RecordAsync(batch, ct).ConfigureAwait(false);
-            return outcome;
+            outcome = await _sender.SendAsync(batch, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -190,6 +200,10 @@ internal sealed class ApiDelivery : IDisposable
         {
             _slots.Release();
         }
+        // Off the request slot: the next request goes out while the checkpoint reaches the disk (and
+        // shares its flush with the other requests'). The batch's rows are reported only after it.
+        if (outcome.Acknowledged) await RecordAsync(batch, ct).ConfigureAwait(false);
+        return outcome;
     }
 
     private async Task RecordAsync(ApiBatch batch, CancellationToken ct)

@@ -33,7 +33,7 @@ public sealed class CapillaryApiBlock : Block<CapillaryApiSettings>, IRunComplet
         using var lease = RunApiClients.Acquire(context, connection.Name, handler => new CapillaryClient(connection.Name, settings, handler, context.Time));
         var target = CapillaryTarget.For(Settings.Endpoint);
         if (Settings.BatchSize > target.MaxItemsPerRequest)
-            context.Log(RunLogLevel.Info, $"{Settings.Endpoint} takes {target.MaxItemsPerRequest} item per request: batch size {Settings.BatchSize} does not apply.");
+            context.Log(RunLogLevel.Info, $"{System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(Settings.Endpoint.ToString())} takes {target.MaxItemsPerRequest} item per request: batch size {Settings.BatchSize} does not apply.");
         var policy = ApiSendPolicy.From(Settings, Settings.AlreadyDeliveredCodes);
         using var delivery = new ApiDelivery(context, Settings, lease.Client, target, new PayloadColumnReader(context.DisplayName, objectsOnly: true), policy, ResultColumns);
         try

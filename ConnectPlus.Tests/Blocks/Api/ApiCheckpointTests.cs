@@ -186,6 +186,17 @@ public sealed class FileCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordAsync_KeepsEveryCheckpoint_WhenManyAreRecordedAtOnce()
+    {
+        using var store = new FileCheckpointStore(_folder["checkpoints"]);
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => store.RecordAsync(Point("a.csv", i), default))));
+        var loaded = await store.LoadAsync("Daily bills", "sink", default);
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => (long)i), loaded.Select(c => c.Batch).Order());
+    }
+
+    [Fact]
     public async Task Load_IgnoresALineCutShortByACrash()
     {
         using var store = new FileCheckpointStore(_folder["checkpoints"]);

@@ -89,7 +89,7 @@ public sealed class CapillaryEndpointTests
         Assert.Equal("""{"root":{"redeem":[{"points_redeemed":10,"transaction_number":"a"}]}}""", api.ApiRequests[0].Body);
         Assert.Equal("r-77", Assert.Single(result.Records("succeeded").Maps)["entity_id"]);
         Assert.Equal("803", Assert.Single(result.Records("rejected").Maps)["api_code"]);
-        Assert.Contains(Log(result.Observer, RunLogLevel.Info), m => m.Contains("V11PointsRedeem takes 1 item per request", StringComparison.Ordinal));
+        Assert.Contains(Log(result.Observer, RunLogLevel.Info), m => m.Contains("v11PointsRedeem takes 1 item per request", StringComparison.Ordinal));
     }
 
     [Fact]
