@@ -74,6 +74,10 @@ internal sealed class ApiDelivery : IDisposable
         {
             await Task.WhenAll(producing, reporting).ConfigureAwait(false);
         }
+        catch (Exception) when (FirstCause(producing, reporting) is ConnectionException { Failure: ConnectionFailure.AuthenticationFailed } refused)
+        {
+            throw new BlockException($"{refused.Message} The run stops: every further request would be refused.", refused) { Setting = "connection" };
+        }
         catch (Exception) when (FirstCause(producing, reporting) is { } cause)
         {
             ExceptionDispatchInfo.Throw(cause);

@@ -40,10 +40,6 @@ public sealed class CapillaryApiBlock : Block<CapillaryApiSettings>, IRunComplet
         {
             await delivery.RunAsync("records", cancellationToken).ConfigureAwait(false);
         }
-        catch (ConnectionException ex) when (ex.Failure == ConnectionFailure.AuthenticationFailed)
-        {
-            throw new BlockException($"{ex.Message} The run stops: every further request would be refused.", ex) { Setting = "connection" };
-        }
         finally
         {
             _sources = [.. delivery.Sources];

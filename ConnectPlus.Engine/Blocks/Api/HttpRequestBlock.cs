@@ -47,10 +47,6 @@ public sealed class HttpRequestBlock : Block<HttpRequestSettings>, IRunCompletio
         {
             await delivery.RunAsync("records", cancellationToken).ConfigureAwait(false);
         }
-        catch (ConnectionException ex) when (ex.Failure == ConnectionFailure.AuthenticationFailed)
-        {
-            throw new BlockException($"{ex.Message} The run stops: every further request would be refused.", ex) { Setting = "connection" };
-        }
         finally
         {
             _sources = [.. delivery.Sources];

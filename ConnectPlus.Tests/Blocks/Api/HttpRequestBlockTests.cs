@@ -130,6 +130,7 @@ public sealed class HttpRequestBlockTests
 
         Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
         Assert.Contains("http connection 'shop' (https://shop.test) refused the sign-in (HTTP 401)", result.Run.Error, StringComparison.Ordinal);
+        Assert.Contains("The run stops: every further request would be refused.", result.Run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token", result.Run.Error, StringComparison.Ordinal);
         Assert.Single(api.ApiRequests);
     }
