@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using ConnectPlus.Bench.Transactions;
-using ConnectPlus.Bench.Workload;
 using ConnectPlus.Engine.Delivery;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Tests.Harness;
@@ -137,28 +134,9 @@ public sealed class CapillarySampleRunTests : IClassFixture<KestrelSandbox>, IDi
         Assert.Single(Directory.GetFiles(Path.Combine(input, "processed")));
     }
 
-    private async Task PrepareSandboxAsync(int latencyMs)
-    {
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _api.Http.PostAsync(new Uri(SandboxApi.Base + "/_reset", UriKind.Relative), null)).StatusCode);
-        Assert.Equal(200, (await _api.PutAsync("/_settings", $$"""{"latencyMs":{{latencyMs}}}""")).Code);
-        for (var member = 0; member < Members; member++)
-            await _api.AddCustomerAsync(MemberIdentity.Mobile(member).ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
+    private Task PrepareSandboxAsync(int latencyMs) => SandboxBills.PrepareAsync(_api, Members, latencyMs);
 
-    private async Task<Dictionary<string, int>> BillCountsAsync()
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var skip = 0; ; skip += 10_000)
-        {
-            var page = (await _api.GetAsync($"/_state/bills?skip={skip}&take=10000")).Json.GetProperty("bills");
-            foreach (var bill in page.EnumerateArray())
-            {
-                var number = bill.GetProperty("billNumber").GetString()!;
-                counts[number] = counts.GetValueOrDefault(number) + 1;
-            }
-            if (page.GetArrayLength() < 10_000) return counts;
-        }
-    }
+    private Task<Dictionary<string, int>> BillCountsAsync() => SandboxBills.CountAsync(_api);
 
     private string ConnectionsFile()
     {
@@ -185,13 +163,7 @@ public sealed class CapillarySampleRunTests : IClassFixture<KestrelSandbox>, IDi
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private ChildRun StartChild(string input)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.dll"));
-        foreach (var argument in Arguments(input)) start.ArgumentList.Add(argument);
-        return new ChildRun(Process.Start(start)!);
-    }
+    private CliProcess StartChild(string input) => CliProcess.Start(Arguments(input));
 
     private static int CountLines(string path)
     {
@@ -207,38 +179,4 @@ public sealed class CapillarySampleRunTests : IClassFixture<KestrelSandbox>, IDi
 
     private static string SamplesFolder([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples"));
-
-    /// <summary>A CLI child process with its output collected as it comes.</summary>
-    private sealed class ChildRun : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-
-        public ChildRun(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-    }
 }
