@@ -23,13 +23,13 @@ public static class BlockConnections
         }
     }
 
-    /// <summary>Opens the file location of the connection a setting names.</summary>
+    /// <summary>Opens the file location of the connection a setting names; each retry of a transient fault is a warning in the run log.</summary>
     public static async ValueTask<IFileLocation> OpenFileLocationAsync(this BlockContext context, string connectionName, string setting, CancellationToken cancellationToken)
     {
         var connection = await context.GetConnectionAsync(connectionName, setting, cancellationToken).ConfigureAwait(false);
         try
         {
-            return ConnectionCatalog.Default.OpenFileLocation(connection);
+            return ConnectionCatalog.Default.OpenFileLocation(connection, notice => context.Log(RunLogLevel.Warning, notice.ToString()));
         }
         catch (ConnectionException ex)
         {

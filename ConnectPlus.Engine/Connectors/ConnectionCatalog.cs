@@ -23,8 +23,11 @@ public sealed class ConnectionTypeAttribute(string type, string name) : Attribut
 /// <summary>A connection type's settings that open a file location (local folder, SFTP, FTP, S3).</summary>
 public interface IFileConnectionSettings
 {
-    /// <summary>Opens the location described by these settings (no network traffic until first use).</summary>
-    IFileLocation Open(string connectionName);
+    /// <summary>
+    /// Opens the location described by these settings (no network traffic until first use). A remote location
+    /// tells <paramref name="onRetry"/> about each retry of a transient fault (a local folder has none).
+    /// </summary>
+    IFileLocation Open(string connectionName, Action<RetryNotice>? onRetry);
 }
 
 /// <summary>A connection type's settings that can be tested on their own (APIs: sign in and check the answer).</summary>
@@ -131,7 +134,7 @@ public sealed class ConnectionCatalog
                 await testable.TestAsync(connection.Name, cancellationToken).ConfigureAwait(false);
                 break;
             case IFileConnectionSettings files:
-                var location = files.Open(connection.Name);
+                var location = files.Open(connection.Name, onRetry: null);
                 await using (location.ConfigureAwait(false))
                     await location.TestAsync(cancellationToken).ConfigureAwait(false);
                 break;
@@ -140,12 +143,12 @@ public sealed class ConnectionCatalog
         }
     }
 
-    /// <summary>Opens a file location for a connection of a file type (local, SFTP, FTP, S3).</summary>
-    public IFileLocation OpenFileLocation(ConnectionDefinition connection)
+    /// <summary>Opens a file location for a connection of a file type (local, SFTP, FTP, S3); <paramref name="onRetry"/> hears of each retry.</summary>
+    public IFileLocation OpenFileLocation(ConnectionDefinition connection, Action<RetryNotice>? onRetry = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return Bind(connection) is IFileConnectionSettings files
-            ? files.Open(connection.Name)
+            ? files.Open(connection.Name, onRetry)
             : throw new ConnectionException(ConnectionFailure.InvalidSettings,
                 $"Connection '{connection.Name}' is a {connection.Type} connection, which does not hold files.");
     }

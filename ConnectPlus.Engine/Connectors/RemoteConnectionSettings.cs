@@ -19,6 +19,6 @@ public abstract class RemoteConnectionSettings
     [Setting(Order = 101, Group = "Retries")]
     public double RetryDelaySeconds { get; set; } = 1;
 
-    /// <summary>The retry policy these settings describe.</summary>
-    protected RetryPolicy CreateRetryPolicy() => new(RetryAttempts, TimeSpan.FromSeconds(RetryDelaySeconds));
+    /// <summary>The retry policy these settings describe, telling <paramref name="onRetry"/> about each retry.</summary>
+    protected RetryPolicy CreateRetryPolicy(Action<RetryNotice>? onRetry) => new(RetryAttempts, TimeSpan.FromSeconds(RetryDelaySeconds)) { OnRetry = onRetry };
 }

@@ -40,11 +40,11 @@ public sealed class RetryPolicy
     /// <summary>Source of the jitter (a seeded one in tests).</summary>
     public Random Random { get; init; } = Random.Shared;
 
-    /// <summary>Told before each retry: the failure, the number of the attempt about to start, the delay before it.</summary>
-    public Action<ConnectionException, int, TimeSpan>? OnRetry { get; init; }
+    /// <summary>Told before each retry (e.g. to write it to the run log): what failed, which attempt comes next and after how long.</summary>
+    public Action<RetryNotice>? OnRetry { get; init; }
 
     /// <summary>The same policy with another retry observer.</summary>
-    public RetryPolicy WithOnRetry(Action<ConnectionException, int, TimeSpan>? onRetry) => new(Attempts, BaseDelay)
+    public RetryPolicy WithOnRetry(Action<RetryNotice>? onRetry) => new(Attempts, BaseDelay)
     {
         MaxDelay = MaxDelay,
         TimeProvider = TimeProvider,
@@ -76,7 +76,7 @@ public sealed class RetryPolicy
             catch (ConnectionException ex) when (ex.Transient && attempt < Attempts)
             {
                 var delay = DelayBefore(attempt);
-                OnRetry?.Invoke(ex, attempt + 1, delay);
+                OnRetry?.Invoke(new RetryNotice(ex, attempt + 1, Attempts, delay));
                 await Task.Delay(delay, TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -92,4 +92,16 @@ public sealed class RetryPolicy
             return true;
         }, cancellationToken);
     }
+}
+
+/// <summary>A retry about to happen.</summary>
+/// <param name="Failure">What failed (its message names the location and the operation).</param>
+/// <param name="Attempt">The attempt about to start: 2 for the first retry.</param>
+/// <param name="Attempts">Attempts in all, the first included.</param>
+/// <param name="Delay">The wait before it.</param>
+public sealed record RetryNotice(ConnectionException Failure, int Attempt, int Attempts, TimeSpan Delay)
+{
+    /// <summary>The line the run log shows, e.g. "sftp://…: could not list 'in': the connection was closed. Trying again in 1.2 s (attempt 2 of 3)."</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Failure.Message} Trying again in {Delay.TotalSeconds:0.0} s (attempt {Attempt} of {Attempts}).");
 }

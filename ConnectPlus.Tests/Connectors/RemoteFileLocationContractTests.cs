@@ -115,9 +115,9 @@ public abstract class RemoteFileLocationContractTests : FileLocationContractTest
         var failures = new List<ConnectionFailure>();
         var retries = new RetryPolicy(5, TimeSpan.FromMilliseconds(100))
         {
-            OnRetry = (ex, attempt, delay) =>
+            OnRetry = notice =>
             {
-                failures.Add(ex.Failure);
+                failures.Add(notice.Failure.Failure);
                 if (failures.Count == 1) server.Start();
             },
         };
@@ -132,7 +132,7 @@ public abstract class RemoteFileLocationContractTests : FileLocationContractTest
     public async Task Retry_DoesNotRetryAuthenticationFailure()
     {
         var retried = 0;
-        var retries = new RetryPolicy(5, TimeSpan.FromMilliseconds(10)) { OnRetry = (_, _, _) => retried++ };
+        var retries = new RetryPolicy(5, TimeSpan.FromMilliseconds(10)) { OnRetry = _ => retried++ };
         await using var location = OpenWithWrongPassword(retries);
 
         var ex = await Assert.ThrowsAsync<ConnectionException>(() => location.TestAsync(CancellationToken.None));

@@ -69,7 +69,7 @@ public sealed class RetryPolicyTests
     {
         var clock = new InstantTimeProvider();
         var retried = new List<int>();
-        var policy = new RetryPolicy(3, TimeSpan.FromMilliseconds(10)) { TimeProvider = clock, OnRetry = (_, attempt, _) => retried.Add(attempt) };
+        var policy = new RetryPolicy(3, TimeSpan.FromMilliseconds(10)) { TimeProvider = clock, OnRetry = n => retried.Add(n.Attempt) };
         var attempts = 0;
 
         var ex = await Assert.ThrowsAsync<ConnectionException>(() => policy.ExecuteAsync(_ =>
@@ -125,5 +125,13 @@ public sealed class RetryPolicyTests
         Assert.InRange(delays[2], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
         Assert.All(delays.Skip(3), d => Assert.InRange(d, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5)));
         Assert.NotEqual(policy.DelayBefore(1), policy.DelayBefore(1));
+    }
+
+    [Fact]
+    public void RetryNotice_SaysWhatFailed_WhichAttemptComes_AndTheWait()
+    {
+        var notice = new RetryNotice(Fault(ConnectionFailure.ConnectionLost), 2, 3, TimeSpan.FromMilliseconds(1250));
+
+        Assert.Equal($"{Fault(ConnectionFailure.ConnectionLost).Message} Trying again in 1.3 s (attempt 2 of 3).", notice.ToString());
     }
 }

@@ -63,7 +63,7 @@ public sealed class FtpConnectionSettings : RemoteConnectionSettings, IFileConne
     [Setting(Order = 21, Group = "Advanced")]
     public int TimeoutSeconds { get; set; } = 60;
 
-    public IFileLocation Open(string connectionName) => new FtpFileLocation(this, CreateRetryPolicy());
+    public IFileLocation Open(string connectionName, Action<RetryNotice>? onRetry) => new FtpFileLocation(this, CreateRetryPolicy(onRetry));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

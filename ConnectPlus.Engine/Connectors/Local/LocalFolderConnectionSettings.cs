@@ -12,5 +12,5 @@ public sealed class LocalFolderConnectionSettings : IFileConnectionSettings
     [Setting(Order = 1, Editor = EditorHint.FolderPath, Placeholder = "/data/brand")]
     public string Folder { get; set; } = "";
 
-    public IFileLocation Open(string connectionName) => new LocalFileLocation(Folder);
+    public IFileLocation Open(string connectionName, Action<RetryNotice>? onRetry) => new LocalFileLocation(Folder);
 }

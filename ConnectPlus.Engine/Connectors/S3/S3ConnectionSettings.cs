@@ -51,5 +51,5 @@ public sealed class S3ConnectionSettings : RemoteConnectionSettings, IFileConnec
     [Setting(Order = 22, Group = "Advanced")]
     public int TimeoutSeconds { get; set; } = 60;
 
-    public IFileLocation Open(string connectionName) => new S3FileLocation(this, CreateRetryPolicy());
+    public IFileLocation Open(string connectionName, Action<RetryNotice>? onRetry) => new S3FileLocation(this, CreateRetryPolicy(onRetry));
 }

@@ -62,7 +62,7 @@ public sealed class SftpConnectionSettings : RemoteConnectionSettings, IFileConn
     [Setting(Order = 21, Group = "Advanced")]
     public int OperationTimeoutSeconds { get; set; } = 120;
 
-    public IFileLocation Open(string connectionName) => new SftpFileLocation(this, CreateRetryPolicy());
+    public IFileLocation Open(string connectionName, Action<RetryNotice>? onRetry) => new SftpFileLocation(this, CreateRetryPolicy(onRetry));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

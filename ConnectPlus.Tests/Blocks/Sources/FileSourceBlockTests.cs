@@ -411,6 +411,33 @@ public sealed class FileSourceBlockTests : IDisposable
         Assert.Contains($"The folder 'nowhere' on file://{_temp.Path} does not exist. Check the setting 'sourceFolder'.", result.Run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_WritesEachRetryToTheRunLog_AndFailsAfterTheLastAttempt_WhenTheServerRefuses()
+    {
+        var port = ConnectPlus.Tests.Connectors.PrivateServer.FreePort();
+        var connections = new InMemoryConnectionProvider([new ConnectionDefinition
+        {
+            Name = "brand-sftp",
+            Type = "sftp",
+            Settings = new JsonObject
+            {
+                ["host"] = "127.0.0.1", ["port"] = port, ["username"] = "nobody", ["password"] = "secret-Pa55",
+                ["retryAttempts"] = 3, ["retryDelaySeconds"] = 0,
+            },
+        }]);
+
+        var result = await BlockHarness.For("file-source", new { connection = "brand-sftp", sourceFolder = "in" })
+            .WithService<IConnectionProvider>(connections).RunAsync();
+
+        Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
+        var retries = result.Run.Log.Where(l => l.Level == RunLogLevel.Warning && l.NodeId == "block").Select(l => l.Message).ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.All(retries, r => Assert.StartsWith($"sftp://nobody@127.0.0.1:{port}/~: could not list 'in': ", r, StringComparison.Ordinal));
+        Assert.All(retries, r => Assert.DoesNotContain("secret-Pa55", r, StringComparison.Ordinal));
+        Assert.EndsWith("Trying again in 0.0 s (attempt 2 of 3).", retries[0], StringComparison.Ordinal);
+        Assert.EndsWith("Trying again in 0.0 s (attempt 3 of 3).", retries[1], StringComparison.Ordinal);
+    }
+
     // ---- settings ------------------------------------------------------------------------------
 
     [Fact]
