@@ -130,4 +130,16 @@ public sealed class SftpFileLocationTests : RemoteFileLocationContractTests
         Assert.Equal(ConnectionFailure.PermissionDenied, ex.Failure);
         Assert.NotNull(await home.StatAsync("readonly/locked.txt", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Operations_ShareOneSession_WhenTheyRaceOnAFreshLocation()
+    {
+        await WriteTextAsync("a.csv", "a");
+        await using var location = new SftpFileLocation(Settings(RootName));
+
+        var found = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => location.StatAsync("a.csv", CancellationToken.None))));
+
+        Assert.All(found, f => Assert.Equal(1, f?.Size));
+        Assert.Equal(1, location.SessionsOpened);
+    }
 }

@@ -10,15 +10,21 @@ namespace ConnectPlus.Engine.Connectors.Sftp;
 /// Files on an SFTP server (SSH.NET). One SSH session per location, opened on first use and opened again
 /// after it drops. Writes go to a hidden temporary name and are renamed into place: with the OpenSSH
 /// <c>posix-rename</c> extension when replacing (atomic), with a plain SFTP rename otherwise (which refuses
-/// an existing target, so nothing is overwritten by accident).
+/// an existing target, so nothing is overwritten by accident). Operations may run at once (SSH.NET multiplexes
+/// them over the session); connecting and dropping the session take turns, so a race makes one session, not two.
 /// </summary>
 public sealed class SftpFileLocation : RemoteFileLocation
 {
     private readonly SftpConnectionSettings _settings;
     private readonly string _root;
     private readonly string? _pinnedFingerprint;
+    // Guards _client: two operations finding no session must not both connect (one session would leak), and a
+    // drop after a fault must not dispose a session another operation is still connecting.
+    private readonly SemaphoreSlim _session = new(1, 1);
     private SftpClient? _client;
     private string? _rejectedFingerprint;
+    private int _sessionsOpened;
+    private bool _disposed;
 
     public SftpFileLocation(SftpConnectionSettings settings, RetryPolicy? retry = null)
         : base(DisplayOf(settings), retry ?? RetryPolicy.None)
@@ -174,36 +180,69 @@ public sealed class SftpFileLocation : RemoteFileLocation
         _ => (ConnectionFailure.ServerError, exception.Message),
     };
 
-    protected override ValueTask ResetConnectionAsync()
+    /// <summary>SSH sessions opened so far (tests check that racing operations share one).</summary>
+    internal int SessionsOpened => Volatile.Read(ref _sessionsOpened);
+
+    protected override async ValueTask ResetConnectionAsync()
     {
-        _client?.Dispose();
-        _client = null;
-        return ValueTask.CompletedTask;
+        await _session.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            DropSession();
+        }
+        finally
+        {
+            _session.Release();
+        }
     }
 
-    public override ValueTask DisposeAsync() => ResetConnectionAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await ResetConnectionAsync().ConfigureAwait(false);
+        _session.Dispose();
+    }
 
     private async Task<SftpClient> ClientAsync(CancellationToken cancellationToken)
     {
-        if (_client is { IsConnected: true }) return _client;
-        await ResetConnectionAsync().ConfigureAwait(false);
-        _rejectedFingerprint = null;
-        var client = new SftpClient(ConnectionInfo())
-        {
-            OperationTimeout = TimeSpan.FromSeconds(_settings.OperationTimeoutSeconds),
-        };
-        client.HostKeyReceived += CheckHostKey;
+        if (Volatile.Read(ref _client) is { IsConnected: true } current) return current;
+        await _session.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            // Another operation may have connected while this one waited.
+            if (_client is { IsConnected: true } connected) return connected;
+            DropSession();
+            _rejectedFingerprint = null;
+            var client = new SftpClient(ConnectionInfo())
+            {
+                OperationTimeout = TimeSpan.FromSeconds(_settings.OperationTimeoutSeconds),
+            };
+            client.HostKeyReceived += CheckHostKey;
+            Interlocked.Increment(ref _sessionsOpened);
+            try
+            {
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                client.Dispose();
+                throw;
+            }
+            Volatile.Write(ref _client, client);
+            return client;
         }
-        catch (Exception)
+        finally
         {
-            client.Dispose();
-            throw;
+            _session.Release();
         }
-        _client = client;
-        return client;
+    }
+
+    private void DropSession()
+    {
+        var client = _client;
+        Volatile.Write(ref _client, null);
+        client?.Dispose();
     }
 
     private void CheckHostKey(object? sender, HostKeyEventArgs e)
