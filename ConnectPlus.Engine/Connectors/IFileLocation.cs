@@ -8,6 +8,14 @@ public sealed record RemoteFile(string Path, long Size, DateTimeOffset Modified)
 {
     /// <summary>The file name without folders.</summary>
     public string Name => Path[(Path.LastIndexOf('/') + 1)..];
+
+    /// <summary>
+    /// A checksum of the content when the location reports one with the listing, at no extra cost: on S3 the
+    /// object's ETag as <c>etag:&lt;value&gt;</c> (the MD5 of a single-part upload; for a multipart upload an MD5 of
+    /// the parts' MD5s with <c>-N</c>). Null elsewhere: SFTP, FTP and local folders would have to read the whole
+    /// file to give one.
+    /// </summary>
+    public string? Checksum { get; init; }
 }
 
 /// <summary>What to do when the target of a write already exists.</summary>

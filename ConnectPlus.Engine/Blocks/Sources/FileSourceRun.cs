@@ -346,7 +346,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
     {
         if (ledger is null || files.Count == 0) return;
         var now = context.Time.GetUtcNow();
-        var records = files.Select(f => new ProcessedFileRecord(Key(f), null, context.RunId, outcome, now)).ToList();
+        var records = files.Select(f => new ProcessedFileRecord(Key(f), f.File.Checksum, context.RunId, outcome, now)).ToList();
         try
         {
             await ledger.RecordAsync(records, cancellationToken).ConfigureAwait(false);

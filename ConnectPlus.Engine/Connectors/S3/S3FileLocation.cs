@@ -104,7 +104,7 @@ public sealed class S3FileLocation : RemoteFileLocation
         try
         {
             var metadata = await _client.GetObjectMetadataAsync(_settings.Bucket, Key(path), cancellationToken).ConfigureAwait(false);
-            return new RemoteFile(path, metadata.ContentLength, Utc(metadata.LastModified));
+            return new RemoteFile(path, metadata.ContentLength, Utc(metadata.LastModified)) { Checksum = Checksum(metadata.ETag) };
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
         {
@@ -275,7 +275,10 @@ public sealed class S3FileLocation : RemoteFileLocation
     private IEnumerable<RemoteFile> Files(ListObjectsV2Response page) =>
         (page.S3Objects ?? [])
             .Where(o => !o.Key.EndsWith('/'))
-            .Select(o => new RemoteFile(o.Key[FolderPrefix("").Length..], o.Size ?? 0, Utc(o.LastModified)));
+            .Select(o => new RemoteFile(o.Key[FolderPrefix("").Length..], o.Size ?? 0, Utc(o.LastModified)) { Checksum = Checksum(o.ETag) });
+
+    /// <summary>An ETag as the ledger records it: <c>etag:</c> and the value without its quotes, or null when S3 gave none.</summary>
+    private static string? Checksum(string? etag) => string.IsNullOrWhiteSpace(etag) ? null : "etag:" + etag.Trim('"');
 
     private string Key(string path) => RemotePath.Join(_prefix, path);
 
