@@ -97,7 +97,13 @@ public sealed class LocalFileLocation : IFileLocation
         {
             var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             await using (output.ConfigureAwait(false))
+            {
                 await content.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                // On disk before the rename: after a power cut the target holds the whole content or is not there,
+                // never a complete name over an empty or partial file (what ext4/xfs can leave without it).
+                output.Flush(flushToDisk: true);
+            }
             File.Move(temp, target, overwrite: onConflict == ConflictMode.Replace);
         }
         catch
