@@ -122,8 +122,9 @@ public sealed class ConnectionCatalog
     }
 
     /// <summary>
-    /// "Test connection": for a file connection, opens it and lists its root folder; for an API
-    /// connection, signs in. Throws <see cref="ConnectionException"/> with the reason when it fails.
+    /// "Test connection": for a file connection, opens it, lists its root folder, and writes, moves and deletes a
+    /// hidden probe file there (so an account that may not write or rename is told now, not at the end of a run);
+    /// for an API connection, signs in. Throws <see cref="ConnectionException"/> with the reason when it fails.
     /// </summary>
     public async Task TestAsync(ConnectionDefinition connection, CancellationToken cancellationToken)
     {
@@ -136,7 +137,10 @@ public sealed class ConnectionCatalog
             case IFileConnectionSettings files:
                 var location = files.Open(connection.Name, onRetry: null);
                 await using (location.ConfigureAwait(false))
+                {
                     await location.TestAsync(cancellationToken).ConfigureAwait(false);
+                    await FileLocationProbe.CheckWriteMoveDeleteAsync(location, cancellationToken).ConfigureAwait(false);
+                }
                 break;
             default:
                 throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' ({connection.Type}) cannot be tested.");

@@ -40,9 +40,24 @@ public class FtpFileLocationTests : RemoteFileLocationContractTests
 
     protected override PrivateServer PrivateServerAt(int port) => PrivateServer.Vsftpd(ServerConfig, port);
 
+    protected override ConnectionDefinition ConnectionFor(string root) => Define("ftp", Settings(root));
+
     protected override Task CreateRootAsync(string root) => ServerDisk.CreateFolderAsync(root);
 
     protected override Task RemoveRootAsync(string root) => ServerDisk.RemoveFolderAsync(root);
+
+    [Fact]
+    public async Task TestConnection_FailsWithPermissionDenied_WhenTheAccountMayNotWriteInTheRootFolder()
+    {
+        var settings = Settings("");
+        settings.RootFolder = "readonly";
+
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => ConnectionCatalog.Default.TestAsync(Define("ftp", settings), CancellationToken.None));
+
+        Assert.Equal(ConnectionFailure.PermissionDenied, ex.Failure);
+        Assert.Contains("signed in and listed the root folder, but the account may not write files there.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["locked.txt"], Directory.GetFiles(Path.Combine(TestServers.Home, "readonly")).Select(Path.GetFileName));
+    }
 
     [Fact]
     public async Task Move_FailsWithPermissionDenied_OutOfReadOnlyFolder()

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ConnectPlus.Engine.Connectors;
+using ConnectPlus.Engine.Model;
 
 namespace ConnectPlus.Tests.Connectors;
 
@@ -16,6 +18,21 @@ public abstract class RemoteFileLocationContractTests : FileLocationContractTest
 
     /// <summary>A private server of this kind on <paramref name="port"/> (not started), where <see cref="FileLocationContractTests.RootName"/> exists once started.</summary>
     protected abstract PrivateServer PrivateServerAt(int port);
+
+    /// <summary>A connection of this kind to the test server, as the connection catalog takes it, rooted at <paramref name="root"/>.</summary>
+    protected abstract ConnectionDefinition ConnectionFor(string root);
+
+    /// <summary>A connection definition holding a settings object as JSON.</summary>
+    protected static ConnectionDefinition Define(string type, object settings) =>
+        new() { Name = "brand-" + type, Type = type, Settings = JsonSerializer.SerializeToNode(settings, settings.GetType(), DataflowJson.Options)!.AsObject() };
+
+    [Fact]
+    public async Task TestConnection_WritesMovesAndDeletesAHiddenProbe_AndLeavesNothing()
+    {
+        await ConnectionCatalog.Default.TestAsync(ConnectionFor(RootName), CancellationToken.None);
+
+        Assert.Empty(await ListPathsAsync());
+    }
 
     [Fact]
     public async Task Test_FailsWithAuthenticationFailed_WhenPasswordIsWrong()

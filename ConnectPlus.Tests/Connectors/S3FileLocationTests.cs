@@ -23,6 +23,8 @@ public sealed class S3FileLocationTests : RemoteFileLocationContractTests
 
     protected override bool FoldersAreReal => false;
 
+    protected override ConnectionDefinition ConnectionFor(string root) => Define("s3", Settings(root));
+
     protected override IFileLocation Open(string root, RetryPolicy? retry = null) =>
         new S3FileLocation(Settings(root), retry);
 

@@ -33,6 +33,8 @@ public sealed class SftpFileLocationTests : RemoteFileLocationContractTests
 
     protected override PrivateServer PrivateServerAt(int port) => PrivateServer.Sshd(port);
 
+    protected override ConnectionDefinition ConnectionFor(string root) => Define("sftp", Settings(root));
+
     protected override Task CreateRootAsync(string root) => ServerDisk.CreateFolderAsync(root);
 
     protected override Task RemoveRootAsync(string root) => ServerDisk.RemoveFolderAsync(root);
@@ -141,5 +143,18 @@ public sealed class SftpFileLocationTests : RemoteFileLocationContractTests
 
         Assert.All(found, f => Assert.Equal(1, f?.Size));
         Assert.Equal(1, location.SessionsOpened);
+    }
+
+    [Fact]
+    public async Task TestConnection_FailsWithPermissionDenied_WhenTheAccountMayNotWriteInTheRootFolder()
+    {
+        var settings = Settings("");
+        settings.RootFolder = "readonly";
+
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => ConnectionCatalog.Default.TestAsync(Define("sftp", settings), CancellationToken.None));
+
+        Assert.Equal(ConnectionFailure.PermissionDenied, ex.Failure);
+        Assert.StartsWith($"sftp://{TestServers.User}@{TestServers.Host}:{TestServers.SftpPort}/~/readonly: signed in and listed the root folder, but the account may not write files there.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["locked.txt"], Directory.GetFiles(Path.Combine(TestServers.Home, "readonly")).Select(Path.GetFileName));
     }
 }

@@ -80,6 +80,18 @@ public sealed class LocalFileLocation : IFileLocation
     public async Task<string?> WriteAsync(string path, Stream content, ConflictMode onConflict, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
+        try
+        {
+            return await WriteFileAsync(path, content, onConflict, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ConnectionException(ConnectionFailure.PermissionDenied, $"No permission to write '{path}' in {Display}.", ex);
+        }
+    }
+
+    private async Task<string?> WriteFileAsync(string path, Stream content, ConflictMode onConflict, CancellationToken cancellationToken)
+    {
         var target = Full(path);
         var folder = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(folder);
@@ -140,8 +152,15 @@ public sealed class LocalFileLocation : IFileLocation
     public Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
         var full = Full(path);
-        // File.Delete accepts a missing file but not a missing folder; both mean there is nothing to delete.
-        if (File.Exists(full)) File.Delete(full);
+        try
+        {
+            // File.Delete accepts a missing file but not a missing folder; both mean there is nothing to delete.
+            if (File.Exists(full)) File.Delete(full);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ConnectionException(ConnectionFailure.PermissionDenied, $"No permission to delete '{path}' in {Display}.", ex);
+        }
         return Task.CompletedTask;
     }
 
