@@ -88,6 +88,10 @@ cat >"$WORK/connections.json" <<EOF
 EOF
 BENCH_SFTP_KEY="$(cat "$CONNECTPLUS_TEST_SFTP_KEY")"
 export BENCH_SFTP_KEY
+# The same dataflow on a local folder (a hard link of the input, so no copy): what the CSV work costs without SSH.
+mkdir -p "$WORK/local/in"
+ln -f "$INPUT" "$WORK/local/in/bills.csv" 2>/dev/null || cp "$INPUT" "$WORK/local/in/bills.csv"
+printf '{ "connections": [ { "name": "bench-sftp", "type": "local", "settings": { "folder": "%s" } } ] }\n' "$WORK/local" >"$WORK/connections.local.json"
 
 value() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 measure() { local report="$1"; shift; "$BENCH" measure --report "$report" -- "$@"; }
@@ -127,6 +131,14 @@ for round in $(seq 1 "$ROUNDS"); do
   grep -E '^(source|read|write|destination|Outcome)' "$d/cli.log" || true
   run_s=$(sed -n 's/^Outcome: .* in \([0-9.]*\) s .*/\1/p' "$d/cli.log" | tail -n 1)
   record "Connect+ (CLI)" "$(value "$d/cli.txt" wall_seconds)" "$(value "$d/cli.txt" cpu_seconds)" "$(value "$d/cli.txt" peak_rss_mb)" "$run_s"
+
+  say "== round $round: Connect+ CLI, the same dataflow on a local folder (no SSH)"
+  Engine__WorkFolder="$d/work" measure "$d/local.txt" "$CLI" run --flow "$FLOW" --quiet \
+    --connections "$WORK/connections.local.json" --runs "$d/runs-local" >"$d/local.log" 2>&1 || { cat "$d/local.log"; die "the local run failed."; }
+  grep -E '^(source|read|write|destination|Outcome)' "$d/local.log" || true
+  rm -f "$WORK/local/out/bills_copy.csv"
+  run_s=$(sed -n 's/^Outcome: .* in \([0-9.]*\) s .*/\1/p' "$d/local.log" | tail -n 1)
+  record "Connect+ local" "$(value "$d/local.txt" wall_seconds)" "$(value "$d/local.txt" cpu_seconds)" "$(value "$d/local.txt" peak_rss_mb)" "$run_s"
 done
 
 # 3. The copy must be the file, byte for byte (checked on the server's disk when it is readable from here).
@@ -140,7 +152,8 @@ fi
 say ""
 say "== $MB MB moved down and up (MB = 2^20 bytes). MB/s = file size ÷ wall time of the whole move (scp and sftp: the"
 say "   download and the upload one after the other; Connect+: the whole CLI process, which downloads, parses and writes"
-say "   the CSV, then uploads it). cpu = user+sys. run = the CLI's own run time (without process start-up). load: $(cut -d' ' -f1-3 /proc/loadavg) now."
+say "   the CSV, then uploads it; 'Connect+ local': the same dataflow on a local folder, the CSV work alone). cpu = user+sys."
+say "   run = the CLI's own run time (without process start-up). load: $(cut -d' ' -f1-3 /proc/loadavg) now."
 printf '%-16s %8s %8s %10s %8s %8s\n' "" "wall s" "cpu s" "peak MB" "MB/s" "run s"
 for line in "${rows[@]}"; do
   IFS='|' read -r name wall cpu peak run <<<"$line"
