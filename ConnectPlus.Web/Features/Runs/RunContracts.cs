@@ -50,3 +50,23 @@ public interface IRunExecutor
     /// <summary>Runs it; returns when it has ended (whatever the outcome). A run no longer Queued is left alone.</summary>
     Task ExecuteAsync(long runId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What start-up and a clustered scheduler call for a run cut off by process death (its node died or restarted).
+/// </summary>
+public interface IRunRecovery
+{
+    /// <summary>
+    /// Marks a run cut off by process death <see cref="RunStatus.Interrupted"/> (only when it is still Queued/Running —
+    /// a conditional update, safe to call from several nodes at once, idempotent) and, per its dataflow's
+    /// <c>OnInterrupted</c> setting, queues the run that resumes it (or retries it from the start).
+    /// </summary>
+    /// <param name="runId">The run cut off.</param>
+    /// <param name="reason">Why it is considered cut off, in words a user reads on the run (e.g. "node X restarted").</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>
+    /// The resume/retry request's outcome; null when this call did not interrupt the run (it had ended, or another
+    /// caller interrupted it first) or the dataflow says not to run it again.
+    /// </returns>
+    Task<RunRequestResult?> RecoverAsync(long runId, string reason, CancellationToken cancellationToken);
+}
