@@ -10,10 +10,12 @@ builder.AddConnectPlusData();
 builder.AddConnectPlusEngine();
 builder.AddConnectPlusUi();
 builder.AddConnectPlusSandbox();
+builder.AddConnectPlusApi();
 
 var app = builder.Build();
 app.UseConnectPlusUi();
 app.UseConnectPlusSandbox();
+app.UseConnectPlusApi();
 await app.RunAsync();
 return 0;
 

@@ -1,6 +1,7 @@
 using ConnectPlus.Engine.Connectors;
 using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Connections;
+using ConnectPlus.Web.Features.Dataflows;
 using ConnectPlus.Web.Features.Workspaces;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +45,9 @@ public static class ConnectPlusData
         services.TryAddSingleton(ConnectionCatalog.Default);
         services.TryAddSingleton<ConnectionService>();
         services.TryAddScoped<CurrentWorkspace>();
+        services.TryAddSingleton<WorkspaceDirectory>();
+        // Validates with the block catalog, which AddConnectPlusEngine registers.
+        services.TryAddSingleton<DataflowService>();
         services.TryAddScoped<IConnectionProvider, DatabaseConnectionProvider>();
         return services;
     }

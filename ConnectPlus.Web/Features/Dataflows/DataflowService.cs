@@ -71,6 +71,15 @@ public sealed class DataflowService(
         return await db.Dataflows.Where(d => d.WorkspaceId == workspaceId && d.NormalizedName == normalized).Select(d => (int?)d.Id).SingleOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The database id of a version (what a run request names), by dataflow and version number.</summary>
+    public async Task<int> FindVersionIdAsync(int workspaceId, int id, int number, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await RequireAsync(db, workspaceId, id, cancellationToken);
+        return await db.DataflowVersions.Where(v => v.DataflowId == id && v.Number == number).Select(v => (int?)v.Id).SingleOrDefaultAsync(cancellationToken)
+            ?? throw DataflowNotFoundException.Version(id, number);
+    }
+
     /// <summary>Creates a dataflow with its first version, a draft (of an empty drawing when no definition is given).</summary>
     public async Task<DataflowDetails> CreateAsync(int workspaceId, DataflowCreate input, string actor, CancellationToken cancellationToken = default)
     {
