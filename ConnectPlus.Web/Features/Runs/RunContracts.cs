@@ -29,6 +29,27 @@ public sealed record RunRequest(int DataflowId, RunTrigger Trigger, string? Trig
 public sealed record RunRequestResult(long? RunId, string? SkippedReason)
 {
     public bool IsQueued => RunId is not null;
+
+    /// <summary>Why no run was queued, for callers that answer differently (the REST API: 404, 409…); null when queued.</summary>
+    public RunSkipKind? Kind { get; init; }
+
+    /// <summary>When skipped because a run of the dataflow is queued or running: that run.</summary>
+    public long? ActiveRunId { get; init; }
+}
+
+/// <summary>Why a run request queued nothing.</summary>
+public enum RunSkipKind
+{
+    /// <summary>No dataflow has that id.</summary>
+    DataflowNotFound,
+    /// <summary>The version asked for is not a version of that dataflow.</summary>
+    VersionNotFound,
+    /// <summary>No version asked for, and the dataflow has no published version.</summary>
+    NoPublishedVersion,
+    /// <summary>A schedule or file arrival asked, and the dataflow is inactive.</summary>
+    DataflowInactive,
+    /// <summary>A run of the dataflow is queued or running (never two at once).</summary>
+    AlreadyRunning,
 }
 
 /// <summary>
@@ -49,4 +70,24 @@ public interface IRunExecutor
 {
     /// <summary>Runs it; returns when it has ended (whatever the outcome). A run no longer Queued is left alone.</summary>
     Task ExecuteAsync(long runId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What start-up and a clustered scheduler call for a run cut off by process death (its node died or restarted).
+/// </summary>
+public interface IRunRecovery
+{
+    /// <summary>
+    /// Marks a run cut off by process death <see cref="RunStatus.Interrupted"/> (only when it is still Queued/Running —
+    /// a conditional update, safe to call from several nodes at once, idempotent) and, per its dataflow's
+    /// <c>OnInterrupted</c> setting, queues the run that resumes it (or retries it from the start).
+    /// </summary>
+    /// <param name="runId">The run cut off.</param>
+    /// <param name="reason">Why it is considered cut off, in words a user reads on the run (e.g. "node X restarted").</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>
+    /// The resume/retry request's outcome; null when this call did not interrupt the run (it had ended, or another
+    /// caller interrupted it first) or the dataflow says not to run it again.
+    /// </returns>
+    Task<RunRequestResult?> RecoverAsync(long runId, string reason, CancellationToken cancellationToken);
 }
