@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ConnectPlus.Tests.Web;
 using ConnectPlus.Web.Features.Api;
 using Microsoft.AspNetCore.Hosting;
@@ -64,11 +65,19 @@ public sealed class ApiAuthenticationTests(ApiHost host) : IClassFixture<ApiHost
     [Fact]
     public async Task Call_AnswersUnauthorized_ExplainingHowToConfigureAKey_WhenNoKeyIsConfigured()
     {
-        await using var factory = new ConnectPlusWebFactory();
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiHost.Key);
+        var factory = new ConnectPlusWebFactory();
+        JsonElement problem;
+        try
+        {
+            using var client = factory.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", ApiHost.Key);
 
-        var problem = await (await client.GetAsync("/api/v1/dataflows")).ExpectAsync(401);
+            problem = await (await client.GetAsync("/api/v1/dataflows")).ExpectAsync(401);
+        }
+        finally
+        {
+            await ApiHost.DisposeFactoryAsync(factory);
+        }
 
         Assert.Equal("The REST API has no API keys configured", problem.GetProperty("title").GetString());
         Assert.Contains("Api__Keys__", problem.GetProperty("detail").GetString());
@@ -77,10 +86,11 @@ public sealed class ApiAuthenticationTests(ApiHost host) : IClassFixture<ApiHost
     [Fact]
     public async Task Start_IsRefused_WhenAKeyIsTooShort()
     {
-        await using var factory = new ConnectPlusWebFactory();
+        var factory = new ConnectPlusWebFactory();
         var withShortKey = factory.WithWebHostBuilder(b => b.UseSetting("Api:Keys:weak", "short"));
 
         var error = Assert.Throws<OptionsValidationException>(() => withShortKey.CreateClient());
+        await ApiHost.DisposeFactoryAsync(factory);
 
         Assert.Contains("Api:Keys:weak: the key is too short", error.Message);
         Assert.DoesNotContain("short\"", error.Message);

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json.Nodes;
 using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Dataflows;
 using ConnectPlus.Web.Features.Runs;
 using ConnectPlus.Web.Features.Workspaces;
-using ConnectPlus.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace ConnectPlus.Web.Features.Api;
 
@@ -50,114 +49,122 @@ public static class RunEndpoints
         return api;
     }
 
-    private static async Task<IResult> TriggerAsync(int id, HttpRequest request, DataflowService dataflows, CurrentWorkspace workspace, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> TriggerAsync(
+        int id, HttpRequest request, DataflowService dataflows, IRunRequests runRequests, CurrentWorkspace workspace, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var body = await ApiRequests.ReadJsonAsync<TriggerRunRequest>(request, optional: true);
         var workspaceId = workspace.RequireId();
+        // Both check that the dataflow is one of the caller's workspace (404 otherwise).
         int? versionId = body?.Version is { } number ? await dataflows.FindVersionIdAsync(workspaceId, id, number, cancellationToken) : null;
         if (versionId is null) await dataflows.GetAsync(workspaceId, id, cancellationToken);
-        var runRequests = request.HttpContext.RequestServices.GetService<IRunRequests>();
-        if (runRequests is null)
-            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Runs are not available", "This Connect+ has no run executor registered.");
         var result = await runRequests.RequestAsync(new RunRequest(id, RunTrigger.Api, user.ClientName(), versionId), cancellationToken);
-        if (result.RunId is not { } runId)
-            return ApiProblems.Problem(StatusCodes.Status409Conflict, "Run skipped", result.SkippedReason ?? "The run was not queued.",
-                new Dictionary<string, object?> { ["skippedReason"] = result.SkippedReason });
-        var url = ApiPaths.Run(runId);
-        return TypedResults.Accepted(url, new RunAccepted(runId, RunStatus.Queued, url));
+        if (result.RunId is { } runId)
+        {
+            var url = ApiPaths.Run(runId);
+            return TypedResults.Accepted(url, new RunAccepted(runId, RunStatus.Queued, url));
+        }
+        var reason = result.SkippedReason ?? "The run was not queued.";
+        return result.Kind is RunSkipKind.DataflowNotFound or RunSkipKind.VersionNotFound
+            ? ApiProblems.NotFound(reason)
+            : ApiProblems.Problem(StatusCodes.Status409Conflict, "Run skipped", reason, new Dictionary<string, object?>
+            {
+                ["skipKind"] = result.Kind?.ToString(),
+                ["activeRunId"] = result.ActiveRunId,
+                ["activeRunUrl"] = result.ActiveRunId is { } active ? ApiPaths.Run(active) : null,
+            });
     }
 
     private static async Task<Ok<Paged<RunSummaryView>>> ListAsync(
-        ConnectPlusDbContext db, CurrentWorkspace workspace, int? dataflowId, string? status, string? from, string? to, int? page, int? pageSize, CancellationToken cancellationToken)
+        RunHistory history, CurrentWorkspace workspace, int? dataflowId, string? status, string? from, string? to, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var (pageNumber, size) = (page ?? 1, pageSize ?? 50);
         if (pageNumber < 1) throw new ApiRequestException("Pages are numbered from 1.") { Field = "page" };
         if (size is < 1 or > DataflowQuery.MaxPageSize) throw new ApiRequestException($"Ask for 1 to {DataflowQuery.MaxPageSize} runs per page.") { Field = "pageSize" };
-        var workspaceId = workspace.RequireId();
-        var rows = db.Runs.AsNoTracking().Where(r => r.Dataflow.WorkspaceId == workspaceId);
-        if (dataflowId is { } dataflow) rows = rows.Where(r => r.DataflowId == dataflow);
-        if (status is not null)
+        var query = new RunQuery
         {
-            var wanted = ParseStatus(status);
-            rows = rows.Where(r => r.Status == wanted);
-        }
-        if (ParseTime(from, "from") is { } after) rows = rows.Where(r => r.Queued >= after);
-        if (ParseTime(to, "to") is { } before) rows = rows.Where(r => r.Queued < before);
-        var total = await rows.CountAsync(cancellationToken);
-        var items = await Summaries(rows.OrderByDescending(r => r.Queued).ThenByDescending(r => r.Id).Skip((pageNumber - 1) * size).Take(size)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new Paged<RunSummaryView>(items, pageNumber, size, total));
+            WorkspaceId = workspace.RequireId(),
+            DataflowId = dataflowId,
+            Statuses = status is null ? null : [.. status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseStatus)],
+            From = ParseTime(from, "from"),
+            To = ParseTime(to, "to"),
+            Skip = (pageNumber - 1) * size,
+            Take = size,
+        };
+        var runs = await history.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(new Paged<RunSummaryView>([.. runs.Runs.Select(ToView)], pageNumber, size, runs.Total));
     }
 
-    private static async Task<IResult> GetAsync(long id, ConnectPlusDbContext db, CurrentWorkspace workspace, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(long id, RunHistory history, CurrentWorkspace workspace, CancellationToken cancellationToken)
     {
-        var workspaceId = workspace.RequireId();
-        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.Dataflow.WorkspaceId == workspaceId, cancellationToken);
-        if (run is null) return RunNotFound(id);
-        var summary = await Summaries(db.Runs.AsNoTracking().Where(r => r.Id == id)).SingleAsync(cancellationToken);
-        var blocks = await db.RunBlockStats.AsNoTracking().Where(s => s.RunId == id).OrderBy(s => s.Id)
-            .Select(s => new RunBlockView(s.NodeId, s.BlockType, s.State, s.RowsIn, s.RowsOut, s.FilesIn, s.FilesOut, s.Rejected, s.DurationMilliseconds))
-            .ToListAsync(cancellationToken);
-        var errors = await db.RunErrors.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Sequence).Take(ErrorSampleSize).ToListAsync(cancellationToken);
-        var errorTotal = await db.RunErrors.CountAsync(e => e.RunId == id, cancellationToken);
+        var details = await history.GetAsync(id, cancellationToken);
+        if (details is null || details.Run.WorkspaceId != workspace.RequireId()) return RunNotFound(id);
+        var run = details.Run;
         return TypedResults.Ok(new RunDetailsView
         {
-            Run = summary,
+            Run = ToView(run),
             Key = run.Key,
             Node = run.Node,
+            ResumeOf = run.ResumeOf,
+            DurationSeconds = run.Duration?.TotalSeconds,
             FilesRead = run.FilesRead,
             FilesWritten = run.FilesWritten,
             Error = run.Error,
             FailedNodeId = run.FailedNodeId,
-            Blocks = blocks,
-            ErrorSample = [.. errors.Select(e => new RunErrorView(e.Sequence, e.NodeId, e.Code, e.Message, e.SourceFile, e.SourceLine, ParseRow(e.Row)))],
-            ErrorSampleTotal = errorTotal,
+            CancelRequested = run.CancelRequested,
+            CancelRequestedBy = run.CancelRequestedBy,
+            Blocks = [.. details.Blocks.Select(s => new RunBlockView(s.NodeId, s.BlockType, s.State, s.RowsIn, s.RowsOut, s.FilesIn, s.FilesOut, s.Rejected, s.DurationMilliseconds))],
+            ErrorSample = [.. details.Errors.Take(ErrorSampleSize).Select(e => new RunErrorView(e.Sequence, e.NodeId, e.Code, e.Message, e.SourceFile, e.SourceLine, ParseRow(e.Row)))],
+            ErrorSampleTotal = details.Errors.Count,
             ErrorFileUrl = run.ErrorFilePath is null ? null : $"{ApiPaths.Run(id)}/errors",
+            HasSuccessFile = run.SuccessFilePath is not null,
             LogUrl = $"{ApiPaths.Run(id)}/log",
         });
     }
 
-    private static async Task<IResult> CancelAsync(long id, HttpContext context, ConnectPlusDbContext db, CurrentWorkspace workspace, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(long id, RunHistory history, IRunRequests runRequests, CurrentWorkspace workspace, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var workspaceId = workspace.RequireId();
-        var status = await db.Runs.Where(r => r.Id == id && r.Dataflow.WorkspaceId == workspaceId).Select(r => (RunStatus?)r.Status).SingleOrDefaultAsync(cancellationToken);
-        if (status is null) return RunNotFound(id);
-        var runRequests = context.RequestServices.GetService<IRunRequests>();
-        if (runRequests is null)
-            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Runs are not available", "This Connect+ has no run executor registered.");
+        var details = await history.GetAsync(id, cancellationToken);
+        if (details is null || details.Run.WorkspaceId != workspace.RequireId()) return RunNotFound(id);
         if (!await runRequests.CancelAsync(id, user.ClientName(), cancellationToken))
+        {
+            var status = (await history.GetAsync(id, cancellationToken))?.Run.Status ?? details.Run.Status;
             return ApiProblems.Conflict($"Run {id} has already ended ({status}); there is nothing to cancel.");
+        }
         return TypedResults.Accepted(ApiPaths.Run(id), new RunCancelRequested(id, true));
     }
 
-    private static async Task<IResult> ErrorFileAsync(long id, ConnectPlusDbContext db, CurrentWorkspace workspace, EngineSettings engine, CancellationToken cancellationToken)
+    private static async Task<IResult> ErrorFileAsync(long id, RunHistory history, CurrentWorkspace workspace, CancellationToken cancellationToken)
     {
-        var workspaceId = workspace.RequireId();
-        var run = await db.Runs.AsNoTracking().Where(r => r.Id == id && r.Dataflow.WorkspaceId == workspaceId).Select(r => new { r.Key, r.ErrorFilePath }).SingleOrDefaultAsync(cancellationToken);
-        if (run is null) return RunNotFound(id);
-        if (run.ErrorFilePath is null) return ApiProblems.NotFound($"Run {id} has no error file: it rejected no rows (or has not ended yet).");
-        var path = Path.IsPathRooted(run.ErrorFilePath) ? run.ErrorFilePath : Path.Combine(Path.GetFullPath(engine.RunsFolder), run.ErrorFilePath);
-        if (!File.Exists(path)) return ApiProblems.NotFound($"The error file of run {id} is gone (removed by run history cleanup, or the runs folder moved).");
+        var details = await history.GetAsync(id, cancellationToken);
+        if (details is null || details.Run.WorkspaceId != workspace.RequireId()) return RunNotFound(id);
+        if (details.Run.ErrorFilePath is not { } path) return ApiProblems.NotFound($"Run {id} has no error file: it rejected no rows (or has not ended yet).");
+        if (!File.Exists(path)) return ApiProblems.NotFound($"The error file of run {id} is gone (removed by run history retention, or the runs folder moved).");
+        // Streamed from disk (range requests too): an error file can be large.
         return TypedResults.PhysicalFile(path, "text/csv", $"run-{id}-{Path.GetFileName(path)}", enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> LogAsync(long id, ConnectPlusDbContext db, CurrentWorkspace workspace, EngineSettings engine, CancellationToken cancellationToken)
+    private static async Task<IResult> LogAsync(long id, RunHistory history, CurrentWorkspace workspace, CancellationToken cancellationToken)
     {
-        var workspaceId = workspace.RequireId();
-        var key = await db.Runs.AsNoTracking().Where(r => r.Id == id && r.Dataflow.WorkspaceId == workspaceId).Select(r => r.Key).SingleOrDefaultAsync(cancellationToken);
-        if (key is null) return RunNotFound(id);
-        var path = Path.Combine(Path.GetFullPath(engine.RunsFolder), key, "run.log");
-        if (!File.Exists(path)) return ApiProblems.NotFound($"Run {id} has no log (yet).");
-        return TypedResults.PhysicalFile(path, "text/plain; charset=utf-8", $"run-{id}.log");
+        var details = await history.GetAsync(id, cancellationToken);
+        if (details is null || details.Run.WorkspaceId != workspace.RequireId()) return RunNotFound(id);
+        var text = new StringBuilder();
+        foreach (var line in details.Log)
+        {
+            if (details.LogLinesDropped > 0 && line.Sequence == RunLogLine.KeptAtStart + details.LogLinesDropped + 1)
+                text.Append(CultureInfo.InvariantCulture, $"… {details.LogLinesDropped} lines not kept …\n");
+            text.Append(CultureInfo.InvariantCulture, $"{line.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z {line.Level,-7} {line.NodeId ?? "-"} {line.Message}\n");
+        }
+        return TypedResults.Text(text.ToString(), "text/plain; charset=utf-8");
     }
 
     private static IResult RunNotFound(long id) => ApiProblems.NotFound($"There is no run {id} in this workspace.");
 
-    private static IQueryable<RunSummaryView> Summaries(IQueryable<Run> runs) => runs.Select(r => new RunSummaryView
+    private static RunSummaryView ToView(RunSummary r) => new()
     {
         Id = r.Id,
         DataflowId = r.DataflowId,
-        DataflowName = r.Dataflow.Name,
-        Version = r.DataflowVersion.Number,
+        DataflowName = r.Dataflow,
+        Version = r.VersionNumber,
         Status = r.Status,
         Trigger = r.Trigger,
         TriggeredBy = r.TriggeredBy,
@@ -168,7 +175,7 @@ public static class RunEndpoints
         RowsWritten = r.RowsWritten,
         RowsRejected = r.RowsRejected,
         Accuracy = r.Accuracy,
-    });
+    };
 
     private static RunStatus ParseStatus(string status) =>
         Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)

@@ -38,6 +38,17 @@ public sealed record RunDetailsView
     /// <summary>The machine that ran it.</summary>
     public string? Node { get; init; }
 
+    /// <summary>The interrupted run this one resumes or retries.</summary>
+    public long? ResumeOf { get; init; }
+
+    /// <summary>From start to end (or to the last heartbeat of a running run).</summary>
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>When someone asked it to stop, and who.</summary>
+    public DateTimeOffset? CancelRequested { get; init; }
+
+    public string? CancelRequestedBy { get; init; }
+
     public required long FilesRead { get; init; }
     public required long FilesWritten { get; init; }
 
@@ -52,11 +63,14 @@ public sealed record RunDetailsView
     /// <summary>The first rejected rows (the error file has them all).</summary>
     public required IReadOnlyList<RunErrorView> ErrorSample { get; init; }
 
-    /// <summary>Rejected rows kept in the database for this run (at most 1,000).</summary>
+    /// <summary>Rejected rows kept in the database for this run (at most 1,000; the error file has them all).</summary>
     public required int ErrorSampleTotal { get; init; }
 
     /// <summary>Where to download the error file; null when the run has none.</summary>
     public string? ErrorFileUrl { get; init; }
+
+    /// <summary>Whether the run wrote a success file (rows delivered, with the server's answers).</summary>
+    public required bool HasSuccessFile { get; init; }
 
     public required string LogUrl { get; init; }
 }
