@@ -47,6 +47,16 @@ public sealed class ApiAuthenticationTests(ApiHost host) : IClassFixture<ApiHost
     }
 
     [Fact]
+    public async Task Call_AnswersForbidden_WhenTheKeysWorkspaceDoesNotExist()
+    {
+        using var client = host.Client(ApiHost.LostKey);
+
+        var problem = await (await client.GetAsync("/api/v1/dataflows")).ExpectAsync(403);
+
+        Assert.Contains("no workspace named 'No such workspace'", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task WrongPathMethodOrContentType_AnswersAProblem_NotTheUiPage()
     {
         using var client = host.Client();

@@ -21,12 +21,18 @@ public sealed class ApiHost : IAsyncLifetime
     public const string ClientName = "ci-tests";
     public const string Key = "k3y-for-the-api-tests-0123456789";
 
+    /// <summary>A client whose key names a workspace that does not exist.</summary>
+    public const string LostClientName = "lost-client";
+    public const string LostKey = "k3y-of-a-client-with-no-workspace";
+
     private readonly ConnectPlusWebFactory _root = new();
 
     public ApiHost()
     {
         Factory = _root.WithWebHostBuilder(b => b
             .UseSetting($"Api:Keys:{ClientName}", Key)
+            .UseSetting($"Api:Keys:{LostClientName}:Key", LostKey)
+            .UseSetting($"Api:Keys:{LostClientName}:Workspace", "No such workspace")
             .UseSetting("Engine:RunsFolder", Folder["runs"])
             .UseSetting("Engine:WorkFolder", Folder["work"]));
     }

@@ -173,7 +173,7 @@ public sealed class DataflowApiTests(ApiHost host) : IClassFixture<ApiHost>, IDi
     }
 
     [Fact]
-    public async Task Publish_ArchivesThePreviouslyPublishedVersion_AndHonoursTheVersionStamp()
+    public async Task Publish_ArchivesThePreviouslyPublishedVersion_HonoursTheVersionStamp_AndRollsBack()
     {
         var folder = host.Folder[Guid.NewGuid().ToString("N")];
         var source = await host.LocalConnectionAsync("publish-in", Path.Combine(folder, "in"));
@@ -194,9 +194,13 @@ public sealed class DataflowApiTests(ApiHost host) : IClassFixture<ApiHost>, IDi
         Assert.Equal(["Published", "Archived"], after.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("state").GetString()));
         Assert.Contains("changed by someone else", stale.GetProperty("detail").GetString());
         Assert.Contains("no version 9", unknown.GetProperty("detail").GetString());
+        var rollback = await (await _client.PostAsync($"/api/v1/dataflows/{id}/versions/1/publish", null)).ExpectAsync(200);
+        Assert.Equal("Published", rollback.GetProperty("state").GetString());
+        var rolledBack = await (await _client.GetAsync($"/api/v1/dataflows/{id}")).ExpectAsync(200);
+        Assert.Equal(["Archived", "Published"], rolledBack.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("state").GetString()));
         await using var db = await host.Service<IDbContextFactory<ConnectPlusDbContext>>().CreateDbContextAsync();
         var actions = await db.AuditEntries.Where(a => a.EntityType == "Dataflow" && a.EntityId == id.ToString()).Select(a => a.Action).ToListAsync();
-        Assert.Equal(["dataflow.created", "dataflow.version-saved", "dataflow.published", "dataflow.published"], actions);
+        Assert.Equal(["dataflow.created", "dataflow.version-saved", "dataflow.published", "dataflow.published", "dataflow.published"], actions);
     }
 
     [Fact]

@@ -29,8 +29,10 @@ public sealed class ApiKeyOptions
         foreach (var entry in keys.GetChildren())
         {
             var name = entry.Key;
-            if (entry.Value is { } plain)
+            // An entry with children is the object form; a configuration layer may also give it an empty value.
+            if (!entry.GetChildren().Any())
             {
+                var plain = entry.Value ?? "";
                 Add(name, KeyHash(plain), workspace: null, plain.Length < MinimumKeyLength ? "the key is too short" : null);
                 continue;
             }
@@ -41,7 +43,7 @@ public sealed class ApiKeyOptions
                 Add(name, KeyHash(key), workspace, key.Length < MinimumKeyLength ? "the key is too short" : null);
             else if (!string.IsNullOrWhiteSpace(hash))
                 Add(name, ParseHash(hash), workspace, null);
-            else if (entry.GetChildren().Any())
+            else
                 Problems.Add($"{Section}:{name}: give the client's key as \"Key\" or its SHA-256 as \"KeySha256\".");
         }
     }
