@@ -107,19 +107,21 @@ public sealed class DataflowApiTests(ApiHost host) : IClassFixture<ApiHost>, IDi
     }
 
     [Fact]
-    public async Task Update_ChangesNameTagsAndActive_WithTheCurrentStamp_AndAnswersConflict_WithAStaleOne()
+    public async Task Update_ChangesTheFieldsGiven_WithTheCurrentStamp_AndAnswersConflict_WithAStaleOne()
     {
         var (id, stamp) = await CreateAsync(UniqueName("Update me"));
         var renamed = UniqueName("Renamed");
 
         var updated = await (await _client.PutAsync($"/api/v1/dataflows/{id}", Json(new { name = renamed, tags = XTag, isActive = false, concurrencyStamp = stamp }))).ExpectAsync(200);
         var stale = await (await _client.PutAsync($"/api/v1/dataflows/{id}", Json(new { name = "again", isActive = true, concurrencyStamp = stamp }))).ExpectAsync(409);
+        var partial = await (await _client.PutAsync($"/api/v1/dataflows/{id}", Json(new { description = "only this", concurrencyStamp = updated.GetProperty("concurrencyStamp").GetString() }))).ExpectAsync(200);
         var withoutStamp = await (await _client.PutAsync($"/api/v1/dataflows/{id}", Json(new { name = "again" }))).ExpectAsync(400);
 
         Assert.Equal(renamed, updated.GetProperty("name").GetString());
         Assert.False(updated.GetProperty("isActive").GetBoolean());
         Assert.NotEqual(stamp, updated.GetProperty("concurrencyStamp").GetString());
         Assert.Contains("changed by someone else", stale.GetProperty("detail").GetString());
+        Assert.Equal(("only this", renamed, false), (partial.GetProperty("description").GetString(), partial.GetProperty("name").GetString(), partial.GetProperty("isActive").GetBoolean()));
         Assert.True(withoutStamp.GetProperty("errors").TryGetProperty("concurrencyStamp", out _));
         var current = await (await _client.GetAsync($"/api/v1/dataflows/{id}")).ExpectAsync(200);
         Assert.Equal(renamed, current.GetProperty("dataflow").GetProperty("name").GetString());

@@ -3,7 +3,6 @@ using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Validation;
 using ConnectPlus.Web.Features.Dataflows;
 using ConnectPlus.Web.Features.Workspaces;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,8 +19,6 @@ internal sealed class ApiEndpointFilter : IEndpointFilter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        // The UI's status code pages would answer an API error with an HTML page.
-        if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
         try
         {
             var services = http.RequestServices;

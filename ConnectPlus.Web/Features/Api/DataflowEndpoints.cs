@@ -25,7 +25,7 @@ public static class DataflowEndpoints
             .WithSummary("A dataflow with its versions, newest first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:int}", UpdateAsync).WithName("UpdateDataflow")
-            .WithSummary("Changes name, description, tags and the active flag. Send the concurrencyStamp you read: a stale one gets 409.")
+            .WithSummary("Changes name, description, tags and the active flag (fields left out stay as they are). Send the concurrencyStamp you read: a stale one gets 409.")
             .Accepts<UpdateDataflowRequest>("application/json")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id:int}", DeleteAsync).WithName("DeleteDataflow")
@@ -80,14 +80,7 @@ public static class DataflowEndpoints
     {
         var body = (await ApiRequests.ReadJsonAsync<UpdateDataflowRequest>(request))!;
         var stamp = body.ConcurrencyStamp ?? throw new ApiRequestException("Send the concurrencyStamp you read with the dataflow (GET /api/v1/dataflows/{id}).") { Field = "concurrencyStamp" };
-        var update = new DataflowUpdate
-        {
-            Name = body.Name ?? "",
-            Description = body.Description,
-            Tags = body.Tags ?? [],
-            IsActive = body.IsActive ?? true,
-            ConcurrencyStamp = stamp,
-        };
+        var update = new DataflowUpdate { Name = body.Name, Description = body.Description, Tags = body.Tags, IsActive = body.IsActive, ConcurrencyStamp = stamp };
         return TypedResults.Ok(await dataflows.UpdateAsync(workspace.RequireId(), id, update, user.ClientName(), cancellationToken));
     }
 
@@ -156,7 +149,7 @@ public static class DataflowEndpoints
 /// <param name="Comment">The first version's comment.</param>
 public sealed record CreateDataflowRequest(string? Name, string? Description, List<string>? Tags, bool? IsActive, JsonElement? Definition, string? Comment);
 
-/// <summary>A dataflow update.</summary>
+/// <summary>A dataflow update: fields left out (or null) stay as they are; "" clears the description, [] the tags.</summary>
 /// <param name="ConcurrencyStamp">The stamp read with the dataflow; required.</param>
 public sealed record UpdateDataflowRequest(string? Name, string? Description, List<string>? Tags, bool? IsActive, Guid? ConcurrencyStamp);
 

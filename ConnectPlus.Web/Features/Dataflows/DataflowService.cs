@@ -96,19 +96,18 @@ public sealed class DataflowService(
         return await DetailsAsync(db, workspaceId, dataflow.Id, cancellationToken);
     }
 
-    /// <summary>Changes name, description, tags and the active flag; refused when the stamp is not the current one.</summary>
+    /// <summary>Changes name, description, tags and the active flag (those given); refused when the stamp is not the current one.</summary>
     public async Task<DataflowSummary> UpdateAsync(int workspaceId, int id, DataflowUpdate input, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var dataflow = await RequireAsync(db, workspaceId, id, cancellationToken);
         ExpectStamp(db, dataflow, input.ConcurrencyStamp, $"Dataflow '{dataflow.Name}'");
-        var name = await CheckNameAsync(db, workspaceId, input.Name, exceptId: id, cancellationToken);
-        var before = new { dataflow.Name, dataflow.IsActive };
-        dataflow.Name = name;
-        dataflow.Description = input.Description;
-        dataflow.Tags = CleanTags(input.Tags);
-        dataflow.IsActive = input.IsActive;
+        var before = new { dataflow.Name, dataflow.IsActive, dataflow.Tags };
+        if (input.Name is not null) dataflow.Name = await CheckNameAsync(db, workspaceId, input.Name, exceptId: id, cancellationToken);
+        if (input.Description is not null) dataflow.Description = input.Description.Length == 0 ? null : input.Description;
+        if (input.Tags is not null) dataflow.Tags = CleanTags(input.Tags);
+        if (input.IsActive is { } active) dataflow.IsActive = active;
         dataflow.Updated = time.GetUtcNow();
         CheckRules(dataflow);
         Audit(db, workspaceId, actor, "dataflow.updated", id, new { before, after = new { dataflow.Name, dataflow.IsActive, dataflow.Tags } });

@@ -98,13 +98,16 @@ public sealed record DataflowCreate
     public string? Comment { get; init; }
 }
 
-/// <summary>What a dataflow update changes; the stamp is the one read with the dataflow.</summary>
+/// <summary>
+/// What a dataflow update changes: a null field stays as it is (an empty description or tag list clears it). The stamp
+/// is the one read with the dataflow.
+/// </summary>
 public sealed record DataflowUpdate
 {
-    public required string Name { get; init; }
+    public string? Name { get; init; }
     public string? Description { get; init; }
-    public IReadOnlyList<string> Tags { get; init; } = [];
-    public bool IsActive { get; init; } = true;
+    public IReadOnlyList<string>? Tags { get; init; }
+    public bool? IsActive { get; init; }
     public required Guid ConcurrencyStamp { get; init; }
 }
 
