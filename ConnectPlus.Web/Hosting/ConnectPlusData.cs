@@ -1,3 +1,4 @@
+using ConnectPlus.Engine.Catalog;
 using ConnectPlus.Engine.Connectors;
 using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Connections;
@@ -46,7 +47,8 @@ public static class ConnectPlusData
         services.TryAddSingleton<ConnectionService>();
         services.TryAddScoped<CurrentWorkspace>();
         services.TryAddSingleton<WorkspaceDirectory>();
-        // Validates with the block catalog, which AddConnectPlusEngine registers.
+        // DataflowService validates definitions with the block catalog (AddConnectPlusEngine registers the same instance).
+        services.TryAddSingleton(BlockCatalog.Default);
         services.TryAddSingleton<DataflowService>();
         services.TryAddScoped<IConnectionProvider, DatabaseConnectionProvider>();
         return services;

@@ -148,10 +148,13 @@ public static class RunEndpoints
         var details = await history.GetAsync(id, cancellationToken);
         if (details is null || details.Run.WorkspaceId != workspace.RequireId()) return RunNotFound(id);
         var text = new StringBuilder();
+        long previous = 0;
         foreach (var line in details.Log)
         {
-            if (details.LogLinesDropped > 0 && line.Sequence == RunLogLine.KeptAtStart + details.LogLinesDropped + 1)
+            // A bounded log keeps its first and last lines: the gap in the sequence is where lines were dropped.
+            if (line.Sequence > previous + 1 && details.LogLinesDropped > 0)
                 text.Append(CultureInfo.InvariantCulture, $"… {details.LogLinesDropped} lines not kept …\n");
+            previous = line.Sequence;
             text.Append(CultureInfo.InvariantCulture, $"{line.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z {line.Level,-7} {line.NodeId ?? "-"} {line.Message}\n");
         }
         return TypedResults.Text(text.ToString(), "text/plain; charset=utf-8");
