@@ -45,7 +45,7 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
         _interval = interval;
         _time = time;
         _logger = logger;
-        _roles = dataflow.Nodes.ToDictionary(n => n.Id, n => BlockRole.Of(catalog.Find(n.Type)), StringComparer.Ordinal);
+        _roles = BlockRole.Of(dataflow, catalog);
         foreach (var n in dataflow.Nodes) _stats[n.Id] = new BlockStats(n.Id, catalog.Find(n.Type)?.Name ?? n.Type);
         _types = dataflow.Nodes.ToDictionary(n => n.Id, n => n.Type, StringComparer.Ordinal);
     }
@@ -314,18 +314,39 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
 /// <summary>What a block counts for in the run's totals.</summary>
 internal readonly record struct BlockRole(bool ReadsRows, bool ReadsFiles, bool WritesRows, bool WritesFiles, bool PassesRowsOn)
 {
-    public static BlockRole Of(BlockDescriptor? descriptor)
+    /// <summary>
+    /// The role of each block of a dataflow. Rows written are counted where rows leave the dataflow: destination
+    /// blocks that take records (an API sink), and output blocks (Write CSV) that are not fed by a destination
+    /// — the success file of an API sink holds rows already counted at the sink.
+    /// </summary>
+    public static Dictionary<string, BlockRole> Of(DataflowDefinition dataflow, BlockCatalog catalog)
+    {
+        var descriptors = dataflow.Nodes.ToDictionary(n => n.Id, n => catalog.Find(n.Type), StringComparer.Ordinal);
+        var afterDestination = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(descriptors.Where(d => d.Value?.Category == BlockCategory.Destinations).Select(d => d.Key));
+        while (pending.TryDequeue(out var node))
+        {
+            foreach (var edge in dataflow.Edges.Where(e => e.Source.Node == node))
+            {
+                if (afterDestination.Add(edge.Target.Node)) pending.Enqueue(edge.Target.Node);
+            }
+        }
+        return descriptors.ToDictionary(d => d.Key, d => Of(d.Value, afterDestination.Contains(d.Key)), StringComparer.Ordinal);
+    }
+
+    private static BlockRole Of(BlockDescriptor? descriptor, bool afterDestination)
     {
         if (descriptor is null) return default;
         var recordsIn = descriptor.Inputs.Any(i => i.Kind == PortKind.Records);
         var filesIn = descriptor.Inputs.Any(i => i.Kind == PortKind.Files);
         var destination = descriptor.Category == BlockCategory.Destinations;
+        var output = descriptor.Category == BlockCategory.Outputs && !afterDestination;
         return new BlockRole(
             ReadsRows: !recordsIn,
             ReadsFiles: descriptor.Inputs.Count == 0,
-            WritesRows: destination && recordsIn,
+            WritesRows: recordsIn && (destination || output),
             WritesFiles: destination && filesIn,
-            PassesRowsOn: descriptor.Outputs.Any(o => o.Kind == PortKind.Records && !o.Rejected));
+            PassesRowsOn: destination && descriptor.Outputs.Any(o => o.Kind == PortKind.Records && !o.Rejected));
     }
 }
 
