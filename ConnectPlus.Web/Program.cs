@@ -11,10 +11,12 @@ builder.AddConnectPlusEngine();
 builder.AddConnectPlusRuns();
 builder.AddConnectPlusUi();
 builder.AddConnectPlusSandbox();
+builder.AddConnectPlusApi();
 
 var app = builder.Build();
 app.UseConnectPlusUi();
 app.UseConnectPlusSandbox();
+app.UseConnectPlusApi();
 await app.RunAsync();
 return 0;
 

@@ -1,6 +1,8 @@
+using ConnectPlus.Engine.Catalog;
 using ConnectPlus.Engine.Connectors;
 using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Connections;
+using ConnectPlus.Web.Features.Dataflows;
 using ConnectPlus.Web.Features.Workspaces;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +46,10 @@ public static class ConnectPlusData
         services.TryAddSingleton(ConnectionCatalog.Default);
         services.TryAddSingleton<ConnectionService>();
         services.TryAddScoped<CurrentWorkspace>();
+        services.TryAddSingleton<WorkspaceDirectory>();
+        // DataflowService validates definitions with the block catalog (AddConnectPlusEngine registers the same instance).
+        services.TryAddSingleton(BlockCatalog.Default);
+        services.TryAddSingleton<DataflowService>();
         services.TryAddScoped<IConnectionProvider, DatabaseConnectionProvider>();
         return services;
     }

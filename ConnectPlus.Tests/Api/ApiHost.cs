@@ -1,0 +1,150 @@
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ConnectPlus.Tests.Harness;
+using ConnectPlus.Tests.Web;
+using ConnectPlus.Web.Features.Connections;
+using ConnectPlus.Web.Features.Workspaces;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConnectPlus.Tests.Api;
+
+/// <summary>
+/// The app hosted for API tests: its own SQLite database (<see cref="ConnectPlusWebFactory"/>), one API client
+/// configured (<see cref="ClientName"/> with <see cref="Key"/>), runs written to a temp folder. One per test class.
+/// </summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    public const string ClientName = "ci-tests";
+    public const string Key = "k3y-for-the-api-tests-0123456789";
+
+    /// <summary>A client whose key names a workspace that does not exist.</summary>
+    public const string LostClientName = "lost-client";
+    public const string LostKey = "k3y-of-a-client-with-no-workspace";
+
+    private readonly ConnectPlusWebFactory _root = new();
+
+    public ApiHost()
+    {
+        Factory = _root.WithWebHostBuilder(b => b
+            .UseSetting($"Api:Keys:{ClientName}", Key)
+            .UseSetting($"Api:Keys:{LostClientName}:Key", LostKey)
+            .UseSetting($"Api:Keys:{LostClientName}:Workspace", "No such workspace")
+            .UseSetting("Engine:RunsFolder", Folder["runs"])
+            .UseSetting("Engine:WorkFolder", Folder["work"]));
+    }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    /// <summary>Files of the tests (connections' folders, runs).</summary>
+    public TempFolder Folder { get; } = new();
+
+    /// <summary>A client sending <paramref name="key"/> in X-Api-Key (none when null).</summary>
+    public HttpClient Client(string? key = Key)
+    {
+        var client = Factory.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    /// <summary>The workspace the API key works in (the default one).</summary>
+    public Task<int> WorkspaceIdAsync() => Service<WorkspaceDirectory>().ResolveAsync(null);
+
+    /// <summary>A local-folder connection in the API's workspace, unless it exists.</summary>
+    public async Task<string> LocalConnectionAsync(string name, string folder)
+    {
+        var workspace = await WorkspaceIdAsync();
+        var connections = Service<ConnectionService>();
+        Directory.CreateDirectory(folder);
+        if (await connections.FindAsync(workspace, name) is null)
+            await connections.CreateAsync(workspace, new ConnectionInput { Name = name, Type = "local", Settings = new JsonObject { ["folder"] = folder } });
+        return name;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await DisposeFactoryAsync(_root);
+        Folder.Dispose();
+    }
+
+    /// <summary>
+    /// Disposes a factory. Works around a shutdown bug of branch runs, reported to it: InProcessRunDispatcher disposes its
+    /// CancellationTokenSource in Dispose, and the generic host may call its StopAsync again after that (WebApplicationFactory
+    /// stops the host, then the app's own RunAsync stops it too), which then throws ObjectDisposedException. Only that
+    /// exception, from that method, is let go; remove this once the dispatcher only cancels in Dispose (as BackgroundService does).
+    /// </summary>
+    public static async Task DisposeFactoryAsync(WebApplicationFactory<Program> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        try
+        {
+            await factory.DisposeAsync();
+        }
+        catch (ObjectDisposedException ex) when (ex.StackTrace?.Contains("InProcessRunDispatcher.StopAsync", StringComparison.Ordinal) == true)
+        {
+            // See above: the host had already stopped the dispatcher; nothing is left running.
+        }
+    }
+}
+
+/// <summary>Reading API answers and building test definitions.</summary>
+internal static class ApiTestData
+{
+    /// <summary>A unique dataflow name, so tests sharing a host do not collide.</summary>
+    public static string UniqueName(string prefix) => $"{prefix} {Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.False(string.IsNullOrWhiteSpace(text), $"{(int)response.StatusCode}: empty body");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts the status, and that an error answer is a problem document; returns the body.</summary>
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        if (status >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return string.IsNullOrWhiteSpace(body) ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>file-source (connection <paramref name="source"/>) → read-csv → write-csv → file-destination (connection <paramref name="target"/>).</summary>
+    public static JsonObject CopyCsvDefinition(string source, string target, string name = "copy") => new()
+    {
+        ["formatVersion"] = 1,
+        ["name"] = name,
+        ["nodes"] = new JsonArray(
+            Node("source", "file-source", new JsonObject { ["connection"] = source, ["fileNamePattern"] = "\\.csv$" }),
+            Node("read", "read-csv", []),
+            Node("write", "write-csv", new JsonObject { ["fileNameTemplate"] = "copy.csv" }),
+            Node("destination", "file-destination", new JsonObject { ["connection"] = target })),
+        ["edges"] = new JsonArray(Edge("source:files", "read:files"), Edge("read:records", "write:records"), Edge("write:files", "destination:files")),
+    };
+
+    /// <summary>A read-csv block alone: its required input is not linked (an issue on nodes[read].ports.files).</summary>
+    public static JsonObject UnlinkedDefinition() => new()
+    {
+        ["formatVersion"] = 1,
+        ["name"] = "unlinked",
+        ["nodes"] = new JsonArray(Node("read", "read-csv", [])),
+        ["edges"] = new JsonArray(),
+    };
+
+    public static JsonContent Json(object body) => JsonContent.Create(body);
+
+    public static string SamplesFolder([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples"));
+
+    private static JsonObject Node(string id, string type, JsonObject settings) =>
+        new() { ["id"] = id, ["type"] = type, ["version"] = 1, ["settings"] = settings };
+
+    private static JsonObject Edge(string from, string to) => new() { ["from"] = from, ["to"] = to };
+}
