@@ -74,23 +74,11 @@ public sealed class ApiHost : IAsyncLifetime
         Folder.Dispose();
     }
 
-    /// <summary>
-    /// Disposes a factory. Works around a shutdown bug of branch runs, reported to it: InProcessRunDispatcher disposes its
-    /// CancellationTokenSource in Dispose, and the generic host may call its StopAsync again after that (WebApplicationFactory
-    /// stops the host, then the app's own RunAsync stops it too), which then throws ObjectDisposedException. Only that
-    /// exception, from that method, is let go; remove this once the dispatcher only cancels in Dispose (as BackgroundService does).
-    /// </summary>
+    /// <summary>Disposes a factory (stopping its host, then the app's own stop, must both go through).</summary>
     public static async Task DisposeFactoryAsync(WebApplicationFactory<Program> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        try
-        {
-            await factory.DisposeAsync();
-        }
-        catch (ObjectDisposedException ex) when (ex.StackTrace?.Contains("InProcessRunDispatcher.StopAsync", StringComparison.Ordinal) == true)
-        {
-            // See above: the host had already stopped the dispatcher; nothing is left running.
-        }
+        await factory.DisposeAsync();
     }
 }
 

@@ -11,6 +11,7 @@ namespace ConnectPlus.Web.Features.Runs;
 public sealed partial class InProcessRunDispatcher(IRunExecutor executor, ILogger<InProcessRunDispatcher> logger) : IRunDispatcher, IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly ConcurrentDictionary<long, Task> _running = new();
 
     /// <summary>Runs being executed by this dispatcher.</summary>
@@ -37,6 +38,9 @@ public sealed partial class InProcessRunDispatcher(IRunExecutor executor, ILogge
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may stop a service again after disposing it (WebApplicationFactory stops the host, then the
+        // app's own RunAsync does): by then its runs were cancelled and awaited, nothing is left to do.
+        if (Volatile.Read(ref _disposed) != 0) return;
         await _stopping.CancelAsync();
         var running = _running.Values.ToList();
         if (running.Count == 0) return;
@@ -51,7 +55,12 @@ public sealed partial class InProcessRunDispatcher(IRunExecutor executor, ILogge
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     private async Task ExecuteAsync(long runId)
     {
