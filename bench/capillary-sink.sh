@@ -4,7 +4,7 @@
 # same pre-built payloads to the same sandbox. Prints numbers; never fails on a time. See bench/README.md.
 #
 # usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
-#                                [--parallel 4] [--port 5077] [--skip-build]
+#                                [--parallel 4] [--port 5077] [--rounds 1] [--skip-build]
 # exit:  0 all runs done; 1 a step failed; 2 usage.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ MEMBERS=10000
 BATCH=100
 PARALLEL=4
 PORT=5077
+ROUNDS=1
 BUILD=1
 CLI="$ROOT/ConnectPlus.Web/bin/Release/net10.0/ConnectPlus.Web"
 BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
@@ -33,12 +34,13 @@ while [[ $# -gt 0 ]]; do
     --batch) [[ $# -ge 2 ]] || usage; BATCH="$2"; shift 2 ;;
     --parallel) [[ $# -ge 2 ]] || usage; PARALLEL="$2"; shift 2 ;;
     --port) [[ $# -ge 2 ]] || usage; PORT="$2"; shift 2 ;;
+    --rounds) [[ $# -ge 2 ]] || usage; ROUNDS="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     -h|--help) usage ;;
     *) printf 'bench: unknown option %s\n' "$1" >&2; usage ;;
   esac
 done
-for n in $BILLS $MEMBERS $BATCH $PARALLEL $PORT; do
+for n in $BILLS $MEMBERS $BATCH $PARALLEL $PORT $ROUNDS; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "numbers must be whole and above 0; got '$n'." 2
 done
 
@@ -80,6 +82,11 @@ sandbox_bills() { curl -sf "$SANDBOX/_state" | sed -n 's/.*"bills":\([0-9]*\).*/
 value() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 # The run's own duration from the CLI summary ("Outcome: … in 6.63 s"): without process start-up.
 run_seconds() { sed -n 's/^Outcome: .* in \([0-9.]*\) s .*/\1/p' "$1" | tail -n 1; }
+# The CLI's CPU during the run ("Run CPU: 6.12 s …"): all its threads, start-up excluded.
+run_cpu() { sed -n 's/^Run CPU: \([0-9.]*\) s.*/\1/p' "$1" | tail -n 1; }
+# The app's (the sandbox's) CPU so far, user + system, in seconds.
+app_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$APP/stat"; }
+minus() { LC_ALL=C awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 results=()
 for n in $BILLS; do
@@ -98,52 +105,62 @@ for n in $BILLS; do
       || die "building the payloads failed; see $dir/payloads.log."
   fi
 
-  say "== plain loop: $n bills, batches of $BATCH, $PARALLEL in flight (after a warm-up pass, so the sandbox's code is jitted)"
+  say "== warm-up: the plain loop once, so the sandbox's code is jitted before anything is timed"
   fresh_sandbox
   "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" >/dev/null \
     || die "the warm-up pass failed."
-  fresh_sandbox
-  "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
-    || die "the plain loop failed."
-  plain_bills=$(sandbox_bills)
 
-  say "== Capillary API block through the CLI: $n bills ($lines lines)"
-  fresh_sandbox
-  run="$dir/run"
-  rm -rf "$run"; mkdir -p "$run/input" "$run/results"; cp "$dir/bills.csv" "$run/input/"
-  set +e
-  "$BENCH" measure --report "$run/measure.txt" -- "$CLI" run --flow "$SAMPLE" --quiet \
-    --connections "$OUT/connections.json" --runs "$run/runs" \
-    --set "source.folder=$run/input" --set "destination.folder=$run/results" \
-    --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" 2>&1 | tee "$run/cli.log"
-  status=${PIPESTATUS[0]}
-  set -e
-  [[ $status -eq 0 ]] || die "the sink run failed (exit $status); see $run/cli.log."
-  sink_bills=$(sandbox_bills)
+  for round in $(seq 1 "$ROUNDS"); do
+    say "== $n bills, round $round of $ROUNDS: plain loop, pipeline, sink alone (each on a fresh sandbox)"
+    fresh_sandbox
+    a=$(app_cpu)
+    "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
+      || die "the plain loop failed."
+    b=$(app_cpu)
+    results+=("$n|$round|plain|$(value "$dir/plain.txt" seconds)|$(value "$dir/plain.txt" cpu_seconds)|$(minus "$b" "$a")|-|$(sandbox_bills)")
 
-  say "== Capillary API block alone (the pre-built payload file → the sink), through the CLI"
-  fresh_sandbox
-  only="$dir/sink-only"
-  rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
-  "$BENCH" measure --report "$only/measure.txt" -- "$CLI" run --flow "$SINK_ONLY_FLOW" --quiet \
-    --connections "$OUT/connections.json" --runs "$only/runs" --set "source.folder=$only/input" \
-    --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$only/cli.log" 2>&1 \
-    || die "the sink-only run failed; see $only/cli.log."
-  grep -E '^(capillary|Outcome)' "$only/cli.log" || true
-  only_bills=$(sandbox_bills)
-  results+=("$n|$lines|$(value "$dir/plain.txt" bills_per_second)|$plain_bills|$(value "$run/measure.txt" wall_seconds)|$(value "$run/measure.txt" peak_rss_mb)|$sink_bills|$(value "$only/measure.txt" wall_seconds)|$(value "$only/measure.txt" peak_rss_mb)|$only_bills|$(run_seconds "$run/cli.log")|$(run_seconds "$only/cli.log")")
+    fresh_sandbox
+    run="$dir/run"
+    rm -rf "$run"; mkdir -p "$run/input" "$run/results"; cp "$dir/bills.csv" "$run/input/"
+    a=$(app_cpu)
+    set +e
+    "$BENCH" measure --report "$run/measure.txt" -- "$CLI" run --flow "$SAMPLE" --quiet \
+      --connections "$OUT/connections.json" --runs "$run/runs" \
+      --set "source.folder=$run/input" --set "destination.folder=$run/results" \
+      --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$run/cli.log" 2>&1
+    status=$?
+    set -e
+    b=$(app_cpu)
+    [[ $status -eq 0 ]] || die "the pipeline run failed (exit $status); see $run/cli.log."
+    grep -E '^(read|payload|capillary|success) |^Outcome|^Run CPU' "$run/cli.log" || true
+    results+=("$n|$round|pipeline|$(run_seconds "$run/cli.log")|$(run_cpu "$run/cli.log")|$(minus "$b" "$a")|$(value "$run/measure.txt" peak_rss_mb)|$(sandbox_bills)")
+
+    fresh_sandbox
+    only="$dir/sink-only"
+    rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
+    a=$(app_cpu)
+    "$BENCH" measure --report "$only/measure.txt" -- "$CLI" run --flow "$SINK_ONLY_FLOW" --quiet \
+      --connections "$OUT/connections.json" --runs "$only/runs" --set "source.folder=$only/input" \
+      --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$only/cli.log" 2>&1 \
+      || die "the sink-only run failed; see $only/cli.log."
+    b=$(app_cpu)
+    results+=("$n|$round|sink|$(run_seconds "$only/cli.log")|$(run_cpu "$only/cli.log")|$(minus "$b" "$a")|$(value "$only/measure.txt" peak_rss_mb)|$(sandbox_bills)")
+  done
 done
 
 say ""
-say "== bills/s. plain: pre-built bodies posted by HttpClient (timed from the first request). pipeline: the sample"
-say "   (read CSV, group, send, success file) through the CLI. sink: the pre-built payload file read and sent by the"
-say "   Capillary API block through the CLI. 'wall' counts the whole process; 'run' the run alone (from its summary,"
-say "   without process start-up). peak: the CLI's peak RSS, pipeline/sink (MB = 2^20 bytes)."
-printf '%-9s %9s %10s %14s %14s %14s %14s %9s %s\n' "bills" "lines" "plain" "pipeline wall" "pipeline run" "sink wall" "sink run" "peak MB" "bills in sandbox"
-for line in "${results[@]}"; do
-  IFS='|' read -r n lines plain plain_bills wall peak sink_bills only_wall only_peak only_bills run_s only_run_s <<<"$line"
-  LC_ALL=C awk -v n="$n" -v l="$lines" -v p="$plain" -v w="$wall" -v r="$run_s" -v ow="$only_wall" -v orun="$only_run_s" \
-      -v m="$peak" -v om="$only_peak" -v pb="$plain_bills" -v sb="$sink_bills" -v ob="$only_bills" '
-    function cell(seconds) { if (seconds <= 0) return "-"; return sprintf("%6.0f (%3.0f%%)", n / seconds, 100 * n / seconds / p) }
-    BEGIN { printf "%-9d %9d %10.0f %14s %14s %14s %14s %4.0f/%-4.0f %s/%s/%s\n", n, l, p, cell(w), cell(r), cell(ow), cell(orun), m, om, pb, sb, ob }'
-done
+say "== Per run. bills/s: plain loop timed from its first request; pipeline (the sample: read CSV, group, send,"
+say "   success file) and sink (the pre-built payload file read and sent by the Capillary API block) by the run's own"
+say "   time from the CLI summary (process start-up excluded). % plain: of the plain loop of the same round."
+say "   CPU in µs per bill: the client's (plain loop during its timed part; the CLI during the run, all threads) and"
+say "   the sandbox's (the app process over the same span). peak: the CLI's peak RSS (MB = 2^20 bytes)."
+printf '%-9s %5s %-9s %9s %8s %11s %12s %8s %s\n' "bills" "round" "what" "bills/s" "% plain" "client µs" "sandbox µs" "peak MB" "bills in sandbox"
+LC_ALL=C awk -F'|' '
+  { n=$1; round=$2; what=$3; secs=$4; cpu=$5; app=$6; peak=$7; got=$8
+    rate = secs > 0 ? n / secs : 0
+    if (what == "plain") plain[n, round] = rate
+    share = plain[n, round] > 0 ? sprintf("%7.0f%%", 100 * rate / plain[n, round]) : "      -"
+    client = cpu == "-" || cpu == "" ? "-" : sprintf("%.1f", cpu * 1e6 / n)
+    printf "%-9d %5d %-9s %9.0f %8s %11s %12.1f %8s %s\n", n, round, what, rate, share, client, app * 1e6 / n, peak, got
+    sum[n, what] += rate; cnt[n, what]++
+  }' <<<"$(printf '%s\n' "${results[@]}")"

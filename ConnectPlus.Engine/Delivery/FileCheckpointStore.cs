@@ -22,7 +22,10 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
     public string Folder { get; } = Path.GetFullPath(folder);
 
     /// <summary>The file that holds a dataflow's checkpoints.</summary>
-    public string PathFor(string dataflow) => Path.Combine(Folder, SafeName(dataflow) + ".jsonl");
+    public string PathFor(string dataflow) => _paths.GetOrAdd(dataflow, static (name, folder) => Path.Combine(folder, SafeName(name) + ".jsonl"), Folder);
+
+    // Asked for every acknowledged batch; a name that is cleaned up is hashed to make it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
 
     public void Dispose() => _lock.Dispose();
 

@@ -69,8 +69,9 @@ internal static class RunCommand
         {
             await output.WriteLineAsync($"Running '{dataflow.Name}' from {parsed.Flow} (run {options.RunId})");
             var observer = new ConsoleRunObserver(output, parsed.Quiet);
+            var cpu = Environment.CpuUsage.TotalTime;
             var result = await new DataflowRunner(catalog).RunAsync(dataflow, options, observer, cancel.Token);
-            await RunSummary.WriteAsync(result, output);
+            await RunSummary.WriteAsync(result, Environment.CpuUsage.TotalTime - cpu, output);
             if (result.Issues.Count > 0)
             {
                 await error.WriteLineAsync(result.Error);
@@ -204,7 +205,10 @@ internal sealed class ConsoleRunObserver(TextWriter output, bool quiet) : IRunOb
 /// <summary>The table printed at the end of a run.</summary>
 internal static class RunSummary
 {
-    public static async Task WriteAsync(RunResult result, TextWriter output)
+    /// <param name="result">The run's result.</param>
+    /// <param name="cpu">CPU time (user + system) the process spent during the run, start-up excluded: what benchmarks compare.</param>
+    /// <param name="output">Where to print.</param>
+    public static async Task WriteAsync(RunResult result, TimeSpan cpu, TextWriter output)
     {
         if (result.Blocks.Count == 0) return;
         var c = CultureInfo.InvariantCulture;
@@ -221,6 +225,7 @@ internal static class RunSummary
         await output.WriteLineAsync();
         await output.WriteLineAsync(string.Format(c, "Outcome: {0}. Rows read: {1:N0} in {2:0.00} s ({3:N0} rows/s). Rejected: {4:N0}.",
             result.Outcome, rows, seconds, rows / seconds, result.Rejected));
+        await output.WriteLineAsync(string.Format(c, "Run CPU: {0:0.00} s (user + system, all threads).", cpu.TotalSeconds));
         foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"Error file: {file}");
     }
 }

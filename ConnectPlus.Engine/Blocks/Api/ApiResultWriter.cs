@@ -127,13 +127,12 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     private sealed class SourceRowsReader
     {
         private RecordSchema? _schema;
-        private byte[][] _names = [];
-        private byte[] _buffer = new byte[4096];
+        private string[] _columns = [];
 
         public void Expect(RecordSchema schema)
         {
             _schema = schema;
-            _names = [.. schema.Columns.Select(System.Text.Encoding.UTF8.GetBytes)];
+            _columns = [.. schema.Columns];
         }
 
         public bool TryRead(RecordSchema schema, Record row, out (RecordSchema Schema, IReadOnlyList<Record> Rows) result)
@@ -147,49 +146,10 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
                 return true;
             }
             if (_schema is null) return false;
-            var size = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
-            if (_buffer.Length < size) _buffer = new byte[Math.Max(size, _buffer.Length * 2)];
-            var length = System.Text.Encoding.UTF8.GetBytes(text, _buffer);
-            var reader = new Utf8JsonReader(_buffer.AsSpan(0, length));
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
             var rows = new List<Record>(2);
-            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                if (ReadObject(ref reader) is not { } record) return false;
-                rows.Add(record);
-            }
-            if (reader.TokenType != JsonTokenType.EndArray) return false;
+            if (!SourceRowsText.TryRead(text, _columns, rows)) return false;
             result = (_schema, rows);
             return true;
-        }
-
-        private Record? ReadObject(ref Utf8JsonReader reader)
-        {
-            var values = new string?[_names.Length];
-            var next = 0;
-            string? file = null;
-            long line = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals(PayloadRecord.SourceFileField))
-                {
-                    reader.Read();
-                    file = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    continue;
-                }
-                if (reader.ValueTextEquals(PayloadRecord.SourceLineField))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.Number) line = reader.GetInt64();
-                    continue;
-                }
-                if (next >= _names.Length || !reader.ValueTextEquals(_names[next])) return null;
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String) values[next] = reader.GetString();
-                else if (reader.TokenType != JsonTokenType.Null) return null;
-                next++;
-            }
-            return reader.TokenType == JsonTokenType.EndObject && next == _names.Length ? new Record(values, new SourceRef(file, line)) : null;
         }
     }
 }

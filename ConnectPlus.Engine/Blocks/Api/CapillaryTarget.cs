@@ -35,6 +35,7 @@ internal sealed class CapillaryTarget : IApiTarget
 {
     private readonly Shape _shape;
     private readonly string? _wrapper;
+    private readonly bool _v2Bulk;
     private readonly Func<JsonElement, int, IReadOnlyList<ItemResult>?> _read;
 
     private CapillaryTarget(string url, Shape shape, int maxItems, Func<JsonElement, int, IReadOnlyList<ItemResult>?> read, string? wrapper = null)
@@ -44,6 +45,8 @@ internal sealed class CapillaryTarget : IApiTarget
         MaxItemsPerRequest = maxItems;
         _read = read;
         _wrapper = wrapper;
+        // v2 bulk answers come with every batch: read in one pass (the document is kept for anything unusual).
+        _v2Bulk = read == V2Bulk;
     }
 
     private enum Shape { Array, Wrapped, Single }
@@ -95,8 +98,15 @@ internal sealed class CapillaryTarget : IApiTarget
         IReadOnlyList<ItemResult>? results = null;
         try
         {
-            using var document = JsonDocument.Parse(response.Body);
-            results = _read(document.RootElement, count);
+            if (_v2Bulk && V2BulkAnswerReader.TryRead(response.Body, count, out var streamed))
+            {
+                results = streamed;
+            }
+            else
+            {
+                using var document = JsonDocument.Parse(response.Body);
+                results = _read(document.RootElement, count);
+            }
         }
         catch (JsonException)
         {
@@ -120,7 +130,7 @@ internal sealed class CapillaryTarget : IApiTarget
     }
 
     /// <summary>v2 bulk: <c>response[i]</c> with <c>errors</c>, <c>warnings</c>, <c>entityId</c>, <c>result.sideEffects</c>.</summary>
-    private static List<ItemResult>? V2Bulk(JsonElement root, int count)
+    internal static List<ItemResult>? V2Bulk(JsonElement root, int count)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("response", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() != count)
             return null;

@@ -251,21 +251,21 @@ internal sealed class PayloadItemBuilder : IDisposable
             {
                 case PayloadField field:
                     var value = ValueOf(field, row, position);
-                    if (value.HasValue) value.Write(_json, field.Name);
+                    if (value.HasValue) value.Write(_json, field.JsonName);
                     break;
                 case PayloadMapPart map:
                     WriteMap(map, row);
                     break;
                 case PayloadObject obj when HasContent(obj, row, position):
-                    if (obj.SingleElementArray) _json.WriteStartArray(obj.Name);
+                    if (obj.SingleElementArray) _json.WriteStartArray(obj.JsonName);
                     if (obj.SingleElementArray) _json.WriteStartObject();
-                    else _json.WriteStartObject(obj.Name);
+                    else _json.WriteStartObject(obj.JsonName);
                     WriteChildren(obj.Children, row, position);
                     _json.WriteEndObject();
                     if (obj.SingleElementArray) _json.WriteEndArray();
                     break;
                 case PayloadList collection when _elements[collection].Count > 0:
-                    _json.WriteStartArray(collection.Name);
+                    _json.WriteStartArray(collection.JsonName);
                     var elements = _elements[collection];
                     for (var i = 0; i < elements.Count; i++)
                     {

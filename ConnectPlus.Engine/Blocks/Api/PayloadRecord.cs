@@ -28,22 +28,8 @@ public static class PayloadRecord
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(rows);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var row in rows)
-            {
-                json.WriteStartObject();
-                for (var i = 0; i < schema.Count; i++) json.WriteString(schema.Columns[i], row[i]);
-                if (row.Source.File is not null) json.WriteString(SourceFileField, row.Source.File);
-                if (row.Source.Line > 0) json.WriteNumber(SourceLineField, row.Source.Line);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
         var source = rows.Count > 0 ? rows[0].Source : SourceRef.None;
-        return new Record([key, payloadJson, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)], source);
+        return new Record([key, payloadJson, SourceRowsText.Write(schema, rows)], source);
     }
 
     /// <summary>

@@ -74,6 +74,12 @@ public abstract class PayloadNode(string name)
     /// <summary>The JSON property name.</summary>
     public string Name { get; } = name;
 
+    /// <summary>The property name escaped once for <see cref="System.Text.Json.Utf8JsonWriter"/> (the payload builder's relaxed escaping), not per item.</summary>
+    /// <remarks>Templates are shared by runs on many threads: the encoded name is published whole, in a one-element array.</remarks>
+    internal System.Text.Json.JsonEncodedText JsonName => (_jsonName ??= [System.Text.Json.JsonEncodedText.Encode(Name, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)])[0];
+
+    private System.Text.Json.JsonEncodedText[]? _jsonName;
+
     /// <summary>
     /// The path that mapping entries use: property names joined by '.', <c>[]</c> after a collection
     /// (<c>lineItemsV2[].itemCode</c>), <c>[0]</c> after a one-element array (<c>profiles[0].firstName</c>).

@@ -25,6 +25,17 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
 
     public static PayloadValue OfText(string text) => new(PayloadValueKind.Text, text);
 
+    public void Write(Utf8JsonWriter json, JsonEncodedText name)
+    {
+        switch (Kind)
+        {
+            case PayloadValueKind.Text: json.WriteString(name, Text); break;
+            case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
+            case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
+            default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
+        }
+    }
+
     public void Write(Utf8JsonWriter json, string name)
     {
         switch (Kind)

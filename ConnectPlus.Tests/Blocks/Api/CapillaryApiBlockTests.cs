@@ -286,6 +286,29 @@ public sealed class CapillaryApiBlockTests
     }
 
     [Fact]
+    public async Task Run_WaitsUntilTheRetryAfterDate_CountedFromTheAnswersOwnDate()
+    {
+        var sent = new DateTimeOffset(2025, 6, 1, 10, 0, 0, TimeSpan.Zero);
+        var api = new FakeApi
+        {
+            Answer = (r, n) =>
+            {
+                if (n > 0) return FakeApi.V2AllSucceeded(r);
+                var busy = FakeApi.Gateway(429);
+                busy.Headers.Date = sent;
+                busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(sent.AddSeconds(25));
+                return busy;
+            },
+        };
+        var time = new InstantTime();
+
+        var result = await Sink(new { connection = "brand" }, api, Bills(1), time).RunAsync();
+
+        Assert.Equal(2, result.AssertSucceeded().Records("succeeded").Rows.Count);
+        Assert.Equal(TimeSpan.FromSeconds(25), time.Waits.Max());
+    }
+
+    [Fact]
     public async Task Run_RejectsTheBatch_WhenYieldingWouldPassTheWaitBudget()
     {
         var api = new FakeApi { Answer = (_, _) => FakeApi.Gateway(429, retryAfterSeconds: 40) };

@@ -65,6 +65,7 @@ internal static class CapillaryCommand
         var token = await TokenAsync(http, url, arguments.OptionalText("key") ?? "sandbox-key", arguments.OptionalText("secret") ?? "sandbox-secret", ct).ConfigureAwait(false);
 
         long ok = 0, partial = 0, other = 0;
+        var cpu = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (body, cancel) =>
         {
@@ -81,10 +82,11 @@ internal static class CapillaryCommand
             }
         }).ConfigureAwait(false);
         var elapsed = clock.Elapsed;
+        cpu = Environment.CpuUsage.TotalTime - cpu;
 
         var rate = items / Math.Max(elapsed.TotalSeconds, 1e-9);
         output.WriteLine($"capillary-post: {Report.Count(items)} bills in {Report.Count(bodies.Count)} requests of {batch}, {parallel} in flight: " +
-            $"{Report.Seconds(elapsed)}, {Report.Rate(rate)} bills/s (HTTP 200: {ok}, 201: {partial}, other: {other})");
+            $"{Report.Seconds(elapsed)}, {Report.Rate(rate)} bills/s, client CPU {Report.Seconds(cpu)} (HTTP 200: {ok}, 201: {partial}, other: {other})");
         if (arguments.OptionalText("report") is { } report)
         {
             Report.WriteKeyValues(report,
@@ -92,6 +94,7 @@ internal static class CapillaryCommand
                 ("bills", items),
                 ("seconds", elapsed.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)),
                 ("bills_per_second", rate.ToString("F0", CultureInfo.InvariantCulture)),
+                ("cpu_seconds", cpu.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)),
                 ("other_statuses", other),
             ]);
         }
