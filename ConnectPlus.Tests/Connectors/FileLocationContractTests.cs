@@ -261,6 +261,25 @@ public abstract class FileLocationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_CreatesTheSameMissingFolder_FromSeveralWritersAtOnce()
+    {
+        // Several destination blocks of one run write into the same new folder, each over its own connection.
+        var locations = Enumerable.Range(0, 4).Select(_ => Open(RootName)).ToList();
+        try
+        {
+            var writes = locations.Select((location, i) => WriteTextAsync($"results/day/{i}.csv", $"file {i}", location: location));
+            var written = await Task.WhenAll(writes);
+
+            Assert.Equal(["results/day/0.csv", "results/day/1.csv", "results/day/2.csv", "results/day/3.csv"], written.Order());
+            for (var i = 0; i < locations.Count; i++) Assert.Equal($"file {i}", await ReadTextAsync($"results/day/{i}.csv"));
+        }
+        finally
+        {
+            foreach (var location in locations) await location.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Write_LeavesNoFile_WhenContentFailsMidway()
     {
         var content = new GeneratedContent(4L << 20) { FailAt = 1L << 20 };

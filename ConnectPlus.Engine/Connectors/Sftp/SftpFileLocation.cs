@@ -141,7 +141,16 @@ public sealed class SftpFileLocation : RemoteFileLocation
         {
             current = RemotePath.Join(current, segment);
             if (await ExistsAsync(client, current, cancellationToken).ConfigureAwait(false)) continue;
-            await client.CreateDirectoryAsync(Full(current), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.CreateDirectoryAsync(Full(current), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SshException)
+            {
+                // Another writer (another block of the run, another node) made it between the look and the mkdir;
+                // SFTP answers that with a bare "Failure". Only when it is still missing was the failure ours.
+                if (!await ExistsAsync(client, current, cancellationToken).ConfigureAwait(false)) throw;
+            }
         }
     }
 
