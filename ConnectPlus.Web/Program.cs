@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddConnectPlusConfiguration();
 builder.AddConnectPlusData();
 builder.AddConnectPlusEngine();
+builder.AddConnectPlusRuns();
 builder.AddConnectPlusScheduling();
 builder.AddConnectPlusUi();
 builder.AddConnectPlusSandbox();

@@ -161,6 +161,9 @@ public sealed class BlockContext
         _run.OnRejected(NodeId);
     }
 
+    /// <summary>A destination tells the run it delivered a file (the host shows it, e.g. as the run's success file).</summary>
+    public void ReportDelivered(string where) => _run.OnDelivered(NodeId, where);
+
     /// <summary>Writes a line to the run log.</summary>
     public void Log(RunLogLevel level, string message) => _run.Log(level, NodeId, message);
 

@@ -15,6 +15,7 @@ internal sealed class RunExecution : IDisposable
     private readonly DataflowDefinition _dataflow;
     private readonly List<(NodeDefinition Node, IBlock Block, BlockContext Context)> _nodes = [];
     private readonly ConcurrentQueue<RunLogEntry> _log = new();
+    private readonly ConcurrentQueue<DeliveredFile> _delivered = new();
     private readonly ConcurrentDictionary<RecordSchema, RecordSchema> _rejectSchemas = new();
     private readonly Lock _failureLock = new();
     private readonly CancellationTokenSource _runCts = new();
@@ -67,6 +68,7 @@ internal sealed class RunExecution : IDisposable
                 Duration = clock.Elapsed,
                 Blocks = [.. _nodes.Select(n => n.Context.Stats)],
                 ErrorFiles = ErrorFile.Files,
+                DeliveredFiles = [.. _delivered],
                 Log = [.. _log],
             };
         }
@@ -91,6 +93,13 @@ internal sealed class RunExecution : IDisposable
         _log.Enqueue(entry);
         while (_log.Count > LogLimit) _log.TryDequeue(out _);
         Observer?.OnLog(entry);
+    }
+
+    public void OnDelivered(string nodeId, string where)
+    {
+        var file = new DeliveredFile(nodeId, where);
+        _delivered.Enqueue(file);
+        Observer?.OnFileDelivered(file);
     }
 
     public void OnRejected(string nodeId)

@@ -40,6 +40,11 @@ public sealed record RejectedRecord(
         ["error_block", "error_code", "error_message", "source_file", "source_line"];
 }
 
+/// <summary>A file a destination block delivered: where it now is, as the destination names it.</summary>
+/// <param name="NodeId">The destination block.</param>
+/// <param name="Where">Its final path, e.g. <c>/data/results/bills_delivered_20250102-030405.csv</c> or <c>sftp://user@host:22/out/x.csv</c>.</param>
+public sealed record DeliveredFile(string NodeId, string Where);
+
 /// <summary>Counters of one block in a run (updated live while it runs).</summary>
 public sealed class BlockStats(string nodeId, string blockName)
 {
@@ -97,6 +102,9 @@ public sealed record RunResult
     /// <summary>Error files written (rejected rows that no block link took).</summary>
     public required IReadOnlyList<string> ErrorFiles { get; init; }
 
+    /// <summary>Files the destination blocks delivered, in order (e.g. the success file of an API sink's succeeded rows).</summary>
+    public IReadOnlyList<DeliveredFile> DeliveredFiles { get; init; } = [];
+
     /// <summary>Validation issues that kept the run from starting.</summary>
     public IReadOnlyList<Validation.ValidationIssue> Issues { get; init; } = [];
 
@@ -121,6 +129,9 @@ public interface IRunObserver
 
     /// <summary>A row was rejected and no link took it: it goes to the run's error file.</summary>
     void OnRejected(RejectedRecord record) { }
+
+    /// <summary>A destination block delivered a file.</summary>
+    void OnFileDelivered(DeliveredFile file) { }
 
     /// <summary>Periodic snapshot of the counters (see <see cref="RunOptions.ProgressInterval"/>).</summary>
     void OnProgress(IReadOnlyList<BlockStats> blocks) { }

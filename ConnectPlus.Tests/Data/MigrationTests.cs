@@ -9,7 +9,7 @@ public sealed class MigrationTests
     /// <summary>Tables the model maps; a migration that forgot one fails the apply tests.</summary>
     private static readonly string[] Tables =
     [
-        "Workspaces", "Dataflows", "DataflowVersions", "Connections", "Schedules", "Runs", "RunBlockStats", "RunErrors",
+        "Workspaces", "Dataflows", "DataflowVersions", "Connections", "Schedules", "Runs", "RunBlockStats", "RunErrors", "RunLogLines",
         "ProcessedFiles", "Checkpoints", "AlertRules", "Alerts", "AuditEntries", "DataProtectionKeys",
     ];
 

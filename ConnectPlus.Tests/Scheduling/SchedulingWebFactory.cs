@@ -1,8 +1,10 @@
-using ConnectPlus.Tests.Web;
+using ConnectPlus.Tests.Harness;
 using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Runs;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,12 +13,13 @@ using Quartz;
 namespace ConnectPlus.Tests.Scheduling;
 
 /// <summary>
-/// The web app on a throwaway SQLite database (in-memory Quartz store) with the run contracts replaced by recorders,
-/// so that what Quartz fires can be seen; the misfire threshold is 1 s.
+/// The web app on a throwaway SQLite database (in-memory Quartz store), or on the database given (PostgreSQL: the
+/// clustered store), with the run contracts replaced by recorders so that what Quartz fires can be seen. The misfire
+/// threshold and the minimum poll interval are 1 s.
 /// </summary>
-public sealed class SchedulingWebFactory(DatabaseSettings? database = null, IReadOnlyDictionary<string, string>? settings = null) : IAsyncDisposable
+public sealed class SchedulingWebFactory(DatabaseSettings? database = null, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
-    private readonly ConnectPlusWebFactory _app = new();
+    private readonly TempFolder _folder = new();
 
     internal RecordingRunRequests Requests { get; } = new();
 
@@ -24,19 +27,17 @@ public sealed class SchedulingWebFactory(DatabaseSettings? database = null, IRea
 
     internal RecordingRunRecovery Recovery { get; } = new();
 
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>? _configured;
+    public IDbContextFactory<ConnectPlusDbContext> Databases => Services.GetRequiredService<IDbContextFactory<ConnectPlusDbContext>>();
 
-    public IServiceProvider Services => App.Services;
+    public Task<IScheduler> SchedulerAsync() => Services.GetRequiredService<ISchedulerFactory>().GetScheduler().AsTask();
 
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> App => _configured ??= _app.WithWebHostBuilder(builder =>
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Database:Provider", (database?.Provider ?? DatabaseProvider.Sqlite).ToString());
+        builder.UseSetting("ConnectionStrings:ConnectPlus", database?.ConnectionString ?? $"Data Source={_folder["data/connectplus.db"]}");
         builder.UseSetting("Scheduling:MisfireThresholdSeconds", "1");
         builder.UseSetting("Scheduling:MinimumPollIntervalSeconds", "1");
-        if (database is not null)
-        {
-            builder.UseSetting("Database:Provider", database.Provider.ToString());
-            builder.UseSetting("ConnectionStrings:ConnectPlus", database.ConnectionString);
-        }
+        builder.UseSetting("Runs:RecoverCutOffRuns", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -47,18 +48,16 @@ public sealed class SchedulingWebFactory(DatabaseSettings? database = null, IRea
             services.AddSingleton<IRunExecutor>(Executor);
             services.AddSingleton<IRunRecovery>(Recovery);
         });
-    });
-
-    public IDbContextFactory<ConnectPlusDbContext> Databases => Services.GetRequiredService<IDbContextFactory<ConnectPlusDbContext>>();
-
-    public Task<IScheduler> SchedulerAsync() => Services.GetRequiredService<ISchedulerFactory>().GetScheduler().AsTask();
+    }
 
     /// <summary>Stops the host as a shutdown does (hosted services stopped, the scheduler shut down).</summary>
-    public async Task StopAsync() => await App.DisposeAsync();
+    public async Task StopAsync() => await base.DisposeAsync();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        if (_configured is not null) await _configured.DisposeAsync();
-        await _app.DisposeAsync();
+        // Once only: the base stops the host the first time and does nothing after.
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
     }
 }

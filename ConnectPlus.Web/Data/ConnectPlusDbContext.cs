@@ -19,6 +19,7 @@ public abstract class ConnectPlusDbContext(DbContextOptions options) : DbContext
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<RunBlockStat> RunBlockStats => Set<RunBlockStat>();
     public DbSet<RunError> RunErrors => Set<RunError>();
+    public DbSet<RunLogLine> RunLogLines => Set<RunLogLine>();
     public DbSet<ProcessedFile> ProcessedFiles => Set<ProcessedFile>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();

@@ -46,6 +46,9 @@ public static class ConnectPlusScheduling
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ScheduleTriggers>()));
         services.RemoveAll<IRunDispatcher>();
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
+        // The in-process dispatcher is not used now: its hosted service (which only waits for its own runs on stop) goes too.
+        foreach (var idle in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(InProcessRunDispatcher)).ToList())
+            services.Remove(idle);
         services.AddHostedService<ScheduleStartup>();
         // Shutdown asks running runs to stop (their token) and waits for them to unwind (see ConfigureQuartz).
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

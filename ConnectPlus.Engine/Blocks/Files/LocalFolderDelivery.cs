@@ -49,6 +49,7 @@ internal sealed class LocalFolderDelivery(BlockContext context, string folder, F
             var final = Commit(temp, target);
             if (final is null) return Refuse(file, target, temp);
             context.Log(RunLogLevel.Debug, $"{(move ? "Moved" : "Copied")} {file.Name} to {final}.");
+            context.ReportDelivered(final);
             return final;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

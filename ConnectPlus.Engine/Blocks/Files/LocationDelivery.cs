@@ -69,6 +69,7 @@ internal sealed class LocationDelivery(BlockContext context, IFileLocation locat
         if (!string.Equals(finalName, fileName, StringComparison.Ordinal))
             context.Log(RunLogLevel.Warning, $"{fileName} is already in {Where}; the new file is {finalName}.");
         context.Log(RunLogLevel.Debug, $"Wrote {file.Name} to '{written}' on {location.Display}.");
+        context.ReportDelivered(LocationPath.Join(location.Display, written));
         return Written(file, written, finalName);
     }
 

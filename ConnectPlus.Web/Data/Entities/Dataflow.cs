@@ -2,6 +2,17 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ConnectPlus.Web.Data;
 
+/// <summary>What happens to a run of the dataflow cut off by process death (a crash, a kill, a restart).</summary>
+public enum InterruptedRunAction
+{
+    /// <summary>A new run of the same version resumes it: acknowledged API batches are not sent again, files the ledger marks done are not read again.</summary>
+    Resume,
+    /// <summary>A new run starts over: the interrupted run's delivery checkpoints are forgotten (files the ledger marks done are still skipped).</summary>
+    Retry,
+    /// <summary>Nothing: the run stays Interrupted for a person to look at.</summary>
+    None,
+}
+
 /// <summary>A dataflow as the user manages it: name, tags, active flag; its drawings are its <see cref="Versions"/>.</summary>
 public sealed class Dataflow : IConcurrencyStamped, IValidatableObject
 {
@@ -37,6 +48,9 @@ public sealed class Dataflow : IConcurrencyStamped, IValidatableObject
 
     /// <summary>Only active dataflows are run by their schedules.</summary>
     public bool IsActive { get; set; } = true;
+
+    /// <summary>What start-up (or another node) does with a run of this dataflow cut off by process death.</summary>
+    public InterruptedRunAction OnInterrupted { get; set; } = InterruptedRunAction.Resume;
 
     public DateTimeOffset Created { get; set; }
 

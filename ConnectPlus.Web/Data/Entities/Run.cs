@@ -99,11 +99,32 @@ public sealed class Run : IConcurrencyStamped
     /// <summary>The success file (rows delivered, with the server's answers), when the dataflow writes one.</summary>
     public string? SuccessFilePath { get; set; }
 
+    /// <summary>The interrupted run this one resumes or retries (a plain id: history cleanup may delete that run first).</summary>
+    public long? ResumeOf { get; set; }
+
+    /// <summary>
+    /// When a person asked a running run to stop; the node running it (maybe another one) polls this with its
+    /// heartbeat and stops within seconds. Null while nobody asked.
+    /// </summary>
+    public DateTimeOffset? CancelRequested { get; set; }
+
+    /// <summary>Who asked it to stop.</summary>
+    public string? CancelRequestedBy { get; set; }
+
+    /// <summary>
+    /// Lines of the run log not kept: a run keeps its first <see cref="RunLogLine.KeptAtStart"/> and last
+    /// <see cref="RunLogLine.KeptAtEnd"/> lines (see <see cref="LogLines"/>); this counts the ones between.
+    /// </summary>
+    public long LogLinesDropped { get; set; }
+
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
 
     public List<RunBlockStat> BlockStats { get; } = [];
 
     public List<RunError> Errors { get; } = [];
+
+    /// <summary>The bounded run log (Info and above), in order of <see cref="RunLogLine.Sequence"/>.</summary>
+    public List<RunLogLine> LogLines { get; } = [];
 
     /// <summary>True once the run has ended, whatever the outcome.</summary>
     public bool IsFinished => Status is not (RunStatus.Queued or RunStatus.Running);

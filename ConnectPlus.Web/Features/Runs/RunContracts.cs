@@ -29,6 +29,27 @@ public sealed record RunRequest(int DataflowId, RunTrigger Trigger, string? Trig
 public sealed record RunRequestResult(long? RunId, string? SkippedReason)
 {
     public bool IsQueued => RunId is not null;
+
+    /// <summary>Why no run was queued, for callers that answer differently (the REST API: 404, 409…); null when queued.</summary>
+    public RunSkipKind? Kind { get; init; }
+
+    /// <summary>When skipped because a run of the dataflow is queued or running: that run.</summary>
+    public long? ActiveRunId { get; init; }
+}
+
+/// <summary>Why a run request queued nothing.</summary>
+public enum RunSkipKind
+{
+    /// <summary>No dataflow has that id.</summary>
+    DataflowNotFound,
+    /// <summary>The version asked for is not a version of that dataflow.</summary>
+    VersionNotFound,
+    /// <summary>No version asked for, and the dataflow has no published version.</summary>
+    NoPublishedVersion,
+    /// <summary>A schedule or file arrival asked, and the dataflow is inactive.</summary>
+    DataflowInactive,
+    /// <summary>A run of the dataflow is queued or running (never two at once).</summary>
+    AlreadyRunning,
 }
 
 /// <summary>

@@ -300,6 +300,11 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OnInterrupted")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
                         .HasColumnType("character varying(40)[]");
@@ -431,6 +436,13 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                     b.Property<double?>("Accuracy")
                         .HasColumnType("double precision");
 
+                    b.Property<DateTimeOffset?>("CancelRequested")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -470,12 +482,18 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long>("LogLinesDropped")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Node")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset>("Queued")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("ResumeOf")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("RowsRead")
                         .HasColumnType("bigint");
@@ -517,6 +535,10 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                     b.HasIndex("Status");
 
                     b.HasIndex("DataflowId", "Queued");
+
+                    b.HasIndex(new[] { "DataflowId" }, "IX_Runs_OneActivePerDataflow")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
 
                     b.ToTable("Runs");
                 });
@@ -621,6 +643,45 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                         {
                             t.HasCheckConstraint("CK_RunErrors_Sequence", "\"Sequence\" BETWEEN 1 AND 1000");
                         });
+                });
+
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RunLogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
@@ -822,6 +883,15 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.HasOne("ConnectPlus.Web.Data.Run", null)
+                        .WithMany("LogLines")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
                 {
                     b.HasOne("ConnectPlus.Web.Data.Dataflow", "Dataflow")
@@ -845,6 +915,8 @@ namespace ConnectPlus.Web.Data.Migrations.PostgreSql
                     b.Navigation("BlockStats");
 
                     b.Navigation("Errors");
+
+                    b.Navigation("LogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Workspace", b =>

@@ -299,6 +299,11 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("OnInterrupted")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -430,6 +435,13 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                     b.Property<double?>("Accuracy")
                         .HasColumnType("float");
 
+                    b.Property<DateTimeOffset?>("CancelRequested")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -469,12 +481,18 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<long>("LogLinesDropped")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Node")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTimeOffset>("Queued")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long?>("ResumeOf")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("RowsRead")
                         .HasColumnType("bigint");
@@ -516,6 +534,10 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                     b.HasIndex("Status");
 
                     b.HasIndex("DataflowId", "Queued");
+
+                    b.HasIndex(new[] { "DataflowId" }, "IX_Runs_OneActivePerDataflow")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
 
                     b.ToTable("Runs");
                 });
@@ -620,6 +642,45 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                         {
                             t.HasCheckConstraint("CK_RunErrors_Sequence", "\"Sequence\" BETWEEN 1 AND 1000");
                         });
+                });
+
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RunLogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
@@ -821,6 +882,15 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.HasOne("ConnectPlus.Web.Data.Run", null)
+                        .WithMany("LogLines")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
                 {
                     b.HasOne("ConnectPlus.Web.Data.Dataflow", "Dataflow")
@@ -844,6 +914,8 @@ namespace ConnectPlus.Web.Data.Migrations.SqlServer
                     b.Navigation("BlockStats");
 
                     b.Navigation("Errors");
+
+                    b.Navigation("LogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Workspace", b =>

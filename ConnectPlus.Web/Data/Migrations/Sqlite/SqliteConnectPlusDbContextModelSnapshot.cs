@@ -298,6 +298,11 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OnInterrupted")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -431,6 +436,14 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                     b.Property<double?>("Accuracy")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("CancelRequested")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -472,6 +485,9 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("LogLinesDropped")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Node")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -480,6 +496,9 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResumeOf")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("RowsRead")
                         .HasColumnType("INTEGER");
@@ -522,6 +541,10 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                     b.HasIndex("Status");
 
                     b.HasIndex("DataflowId", "Queued");
+
+                    b.HasIndex(new[] { "DataflowId" }, "IX_Runs_OneActivePerDataflow")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
 
                     b.ToTable("Runs");
                 });
@@ -622,6 +645,45 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                         {
                             t.HasCheckConstraint("CK_RunErrors_Sequence", "\"Sequence\" BETWEEN 1 AND 1000");
                         });
+                });
+
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Time")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("RunLogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
@@ -823,6 +885,15 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ConnectPlus.Web.Data.RunLogLine", b =>
+                {
+                    b.HasOne("ConnectPlus.Web.Data.Run", null)
+                        .WithMany("LogLines")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ConnectPlus.Web.Data.Schedule", b =>
                 {
                     b.HasOne("ConnectPlus.Web.Data.Dataflow", "Dataflow")
@@ -846,6 +917,8 @@ namespace ConnectPlus.Web.Data.Migrations.Sqlite
                     b.Navigation("BlockStats");
 
                     b.Navigation("Errors");
+
+                    b.Navigation("LogLines");
                 });
 
             modelBuilder.Entity("ConnectPlus.Web.Data.Workspace", b =>
