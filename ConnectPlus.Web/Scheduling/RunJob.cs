@@ -27,14 +27,22 @@ internal sealed partial class RunJob(IServiceScopeFactory scopes, ILogger<RunJob
         if (context.Recovering)
         {
             var reason = $"The node running it stopped before it ended; {Environment.MachineName} ({context.Scheduler.SchedulerInstanceId}) recovered it.";
-            var resumed = await scope.ServiceProvider.GetRequiredService<IRunRecovery>().RecoverAsync(runId, reason, cancellationToken);
-            Recovered(runId, resumed?.RunId, resumed?.SkippedReason);
+            var next = await scope.ServiceProvider.GetRequiredService<IRunRecovery>().RecoverAsync(runId, reason, cancellationToken);
+            if (next is null) NotRecovered(runId);
+            else if (next.IsQueued) Recovered(runId, next.RunId!.Value);
+            else RecoveredNotResumed(runId, next.SkippedReason);
             return;
         }
         // Host shutdown reaches the run through this token (Scheduling: ShutdownJobInterruption), as does Interrupt.
         await scope.ServiceProvider.GetRequiredService<IRunExecutor>().ExecuteAsync(runId, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was cut off by the death of its node: recovered; resume run {ResumeRunId} (not queued because: {SkippedReason}).")]
-    private partial void Recovered(long runId, long? resumeRunId, string? skippedReason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was cut off by the death of its node: marked Interrupted; run {ResumeRunId} resumes it.")]
+    private partial void Recovered(long runId, long resumeRunId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} was cut off by the death of its node: marked Interrupted; no run resumes it: {Reason}")]
+    private partial void RecoveredNotResumed(long runId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} came back for recovery, but it had ended, another node recovered it, or its dataflow says not to run it again.")]
+    private partial void NotRecovered(long runId);
 }

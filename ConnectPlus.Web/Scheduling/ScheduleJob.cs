@@ -46,15 +46,16 @@ internal sealed partial class ScheduleJob(IServiceScopeFactory scopes, ILogger<S
         }
         var result = await services.GetRequiredService<IRunRequests>()
             .RequestAsync(new RunRequest(schedule.DataflowId, trigger, ScheduleTriggers.Describe(schedule)), cancellationToken);
-        if (result.IsQueued) Queued(scheduleId, schedule.DataflowId, result.RunId!.Value);
-        else Skipped(scheduleId, schedule.DataflowId, result.SkippedReason);
+        var fireTime = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        if (result.IsQueued) Queued(scheduleId, fireTime, schedule.DataflowId, result.RunId!.Value);
+        else Skipped(scheduleId, fireTime, schedule.DataflowId, result.SkippedReason);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} fired: run {RunId} of dataflow {DataflowId} queued.")]
-    private partial void Queued(int scheduleId, int dataflowId, long runId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} fired (fire time {FireTime:O}): run {RunId} of dataflow {DataflowId} queued.")]
+    private partial void Queued(int scheduleId, DateTimeOffset fireTime, int dataflowId, long runId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} fired but no run of dataflow {DataflowId} was queued: {Reason}")]
-    private partial void Skipped(int scheduleId, int dataflowId, string? reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} fired (fire time {FireTime:O}) but no run of dataflow {DataflowId} was queued: {Reason}")]
+    private partial void Skipped(int scheduleId, DateTimeOffset fireTime, int dataflowId, string? reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Schedule {ScheduleId} polled dataflow {DataflowId}: no new files ({Found}; none: no published version).")]
     private partial void NoNewFiles(int scheduleId, int dataflowId, Engine.Blocks.Sources.FileArrivalResult? found);
