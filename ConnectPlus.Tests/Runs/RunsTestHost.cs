@@ -27,7 +27,7 @@ public sealed class RunsTestHost : IAsyncDisposable
     private readonly TempFolder _folder = new();
 
     public RunsTestHost(ITestDatabase database, string? node = null, TimeProvider? time = null, bool execute = true,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, LogLevel minimumLevel = LogLevel.Debug)
     {
         Node = node ?? "node-" + Guid.NewGuid().ToString("N")[..6];
         var values = new Dictionary<string, string?>
@@ -40,7 +40,7 @@ public sealed class RunsTestHost : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
+        services.AddLogging(b => b.AddProvider(Log).SetMinimumLevel(minimumLevel));
         services.AddSingleton(database.Settings);
         services.AddConnectPlusData();
         services.AddSingleton(BlockHarness.Catalog);

@@ -45,7 +45,7 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
         _interval = interval;
         _time = time;
         _logger = logger;
-        _roles = dataflow.Nodes.ToDictionary(n => n.Id, n => BlockRole.Of(catalog.Find(n.Type)), StringComparer.Ordinal);
+        _roles = BlockRole.Of(dataflow, catalog);
         foreach (var n in dataflow.Nodes) _stats[n.Id] = new BlockStats(n.Id, catalog.Find(n.Type)?.Name ?? n.Type);
         _types = dataflow.Nodes.ToDictionary(n => n.Id, n => n.Type, StringComparer.Ordinal);
     }
@@ -186,25 +186,28 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
         }
     }
 
-    /// <summary>One heartbeat: counters, block stats, new log lines and rejects, then the cancel request.</summary>
+    /// <summary>
+    /// One heartbeat: block stats, new log lines and rejects, counters, then the cancel request. The database
+    /// work is never cancelled half-way (a cancelled save would lose lines and rejects): <paramref name="cancellationToken"/>
+    /// only stops the wait for the lock. What could not be saved stays in memory for the next save.
+    /// </summary>
     internal async Task SaveAsync(bool heartbeat, CancellationToken cancellationToken)
     {
         await _saving.WaitAsync(cancellationToken);
         try
         {
             await using var db = _databases.CreateDbContext();
-            await SaveBlocksAsync(db, cancellationToken);
-            SaveLines(db, out var dropped, out var deleteTailUpTo);
-            lock (_lock)
+            await SaveBlocksAsync(db);
+            var pending = TakePending();
+            db.RunLogLines.AddRange(pending.Head);
+            db.RunLogLines.AddRange(pending.Tail);
+            db.RunErrors.AddRange(pending.Errors);
+            await db.SaveChangesAsync(CancellationToken.None);
+            Saved(pending);
+            if (pending.DeleteTailUpTo > RunLogLine.KeptAtStart)
             {
-                db.RunErrors.AddRange(_errors);
-                _errors.Clear();
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            if (deleteTailUpTo > RunLogLine.KeptAtStart)
-            {
-                await db.RunLogLines.Where(l => l.RunId == _runId && l.Sequence > RunLogLine.KeptAtStart && l.Sequence <= deleteTailUpTo)
-                    .ExecuteDeleteAsync(cancellationToken);
+                await db.RunLogLines.Where(l => l.RunId == _runId && l.Sequence > RunLogLine.KeptAtStart && l.Sequence <= pending.DeleteTailUpTo)
+                    .ExecuteDeleteAsync(CancellationToken.None);
             }
             var counters = Counters();
             var now = _time.GetUtcNow();
@@ -216,7 +219,7 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
                 .SetProperty(r => r.FilesRead, counters.FilesRead)
                 .SetProperty(r => r.FilesWritten, counters.FilesWritten)
                 .SetProperty(r => r.Accuracy, counters.Accuracy)
-                .SetProperty(r => r.LogLinesDropped, dropped), cancellationToken);
+                .SetProperty(r => r.LogLinesDropped, pending.Dropped), CancellationToken.None);
             if (!heartbeat) return;
             if (updated == 0)
             {
@@ -226,7 +229,7 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
                 return;
             }
             var cancel = await db.Runs.AsNoTracking().Where(r => r.Id == _runId)
-                .Select(r => new { r.CancelRequested, r.CancelRequestedBy }).SingleAsync(cancellationToken);
+                .Select(r => new { r.CancelRequested, r.CancelRequestedBy }).SingleAsync(CancellationToken.None);
             if (cancel.CancelRequested is not null && CancelledBy is null)
             {
                 CancelledBy = cancel.CancelRequestedBy ?? "someone";
@@ -245,13 +248,40 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
         }
     }
 
-    private async Task SaveBlocksAsync(ConnectPlusDbContext db, CancellationToken cancellationToken)
+    private sealed record Pending(List<RunLogLine> Head, List<RunLogLine> Tail, List<RunError> Errors, long DeleteTailUpTo, long Dropped);
+
+    /// <summary>What is not saved yet: new head lines, tail lines not saved yet, rejects; and which saved tail lines fell out of the last <see cref="RunLogLine.KeptAtEnd"/>.</summary>
+    private Pending TakePending()
+    {
+        lock (_lock)
+        {
+            var head = _head.ToList();
+            var tail = _tail.Where(l => l.Sequence > _tailSaved).ToList();
+            var errors = _errors.ToList();
+            // Entities of a failed save are added again by a new context: let the database give them ids afresh.
+            foreach (var line in head.Concat(tail)) line.Id = 0;
+            foreach (var error in errors) error.Id = 0;
+            return new Pending(head, tail, errors, _lines - RunLogLine.KeptAtEnd, Math.Max(0, _lines - RunLogLine.KeptAtStart - RunLogLine.KeptAtEnd));
+        }
+    }
+
+    private void Saved(Pending pending)
+    {
+        lock (_lock)
+        {
+            _head.RemoveRange(0, pending.Head.Count);
+            _errors.RemoveRange(0, pending.Errors.Count);
+            if (pending.Tail.Count > 0) _tailSaved = pending.Tail[^1].Sequence;
+        }
+    }
+
+    private async Task SaveBlocksAsync(ConnectPlusDbContext db)
     {
         List<BlockStats> stats;
         lock (_lock) stats = [.. _stats.Values];
         Dictionary<string, RunBlockStat> rows;
         if (_blockRowsCreated)
-            rows = await db.RunBlockStats.Where(s => s.RunId == _runId).ToDictionaryAsync(s => s.NodeId, StringComparer.Ordinal, cancellationToken);
+            rows = await db.RunBlockStats.Where(s => s.RunId == _runId).ToDictionaryAsync(s => s.NodeId, StringComparer.Ordinal, CancellationToken.None);
         else
         {
             rows = new Dictionary<string, RunBlockStat>(StringComparer.Ordinal);
@@ -274,21 +304,6 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
         }
     }
 
-    /// <summary>Adds the new head lines and the tail lines not saved yet; says which saved tail lines fell out of the last <see cref="RunLogLine.KeptAtEnd"/>.</summary>
-    private void SaveLines(ConnectPlusDbContext db, out long dropped, out long deleteTailUpTo)
-    {
-        lock (_lock)
-        {
-            db.RunLogLines.AddRange(_head);
-            _head.Clear();
-            var fresh = _tail.Where(l => l.Sequence > _tailSaved).ToList();
-            db.RunLogLines.AddRange(fresh);
-            if (fresh.Count > 0) _tailSaved = fresh[^1].Sequence;
-            deleteTailUpTo = _lines - RunLogLine.KeptAtEnd;
-            dropped = Math.Max(0, _lines - RunLogLine.KeptAtStart - RunLogLine.KeptAtEnd);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run #{RunId} is no longer this node's ({Node}) running run (another node declared it cut off): it stops here.")]
     private partial void RunTakenAway(long runId, string node);
 
@@ -299,18 +314,39 @@ internal sealed partial class RunRecorder : IRunObserver, IAsyncDisposable
 /// <summary>What a block counts for in the run's totals.</summary>
 internal readonly record struct BlockRole(bool ReadsRows, bool ReadsFiles, bool WritesRows, bool WritesFiles, bool PassesRowsOn)
 {
-    public static BlockRole Of(BlockDescriptor? descriptor)
+    /// <summary>
+    /// The role of each block of a dataflow. Rows written are counted where rows leave the dataflow: destination
+    /// blocks that take records (an API sink), and output blocks (Write CSV) that are not fed by a destination
+    /// — the success file of an API sink holds rows already counted at the sink.
+    /// </summary>
+    public static Dictionary<string, BlockRole> Of(DataflowDefinition dataflow, BlockCatalog catalog)
+    {
+        var descriptors = dataflow.Nodes.ToDictionary(n => n.Id, n => catalog.Find(n.Type), StringComparer.Ordinal);
+        var afterDestination = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(descriptors.Where(d => d.Value?.Category == BlockCategory.Destinations).Select(d => d.Key));
+        while (pending.TryDequeue(out var node))
+        {
+            foreach (var edge in dataflow.Edges.Where(e => e.Source.Node == node))
+            {
+                if (afterDestination.Add(edge.Target.Node)) pending.Enqueue(edge.Target.Node);
+            }
+        }
+        return descriptors.ToDictionary(d => d.Key, d => Of(d.Value, afterDestination.Contains(d.Key)), StringComparer.Ordinal);
+    }
+
+    private static BlockRole Of(BlockDescriptor? descriptor, bool afterDestination)
     {
         if (descriptor is null) return default;
         var recordsIn = descriptor.Inputs.Any(i => i.Kind == PortKind.Records);
         var filesIn = descriptor.Inputs.Any(i => i.Kind == PortKind.Files);
         var destination = descriptor.Category == BlockCategory.Destinations;
+        var output = descriptor.Category == BlockCategory.Outputs && !afterDestination;
         return new BlockRole(
             ReadsRows: !recordsIn,
             ReadsFiles: descriptor.Inputs.Count == 0,
-            WritesRows: destination && recordsIn,
+            WritesRows: recordsIn && (destination || output),
             WritesFiles: destination && filesIn,
-            PassesRowsOn: descriptor.Outputs.Any(o => o.Kind == PortKind.Records && !o.Rejected));
+            PassesRowsOn: destination && descriptor.Outputs.Any(o => o.Kind == PortKind.Records && !o.Rejected));
     }
 }
 

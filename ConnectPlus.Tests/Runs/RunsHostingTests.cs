@@ -1,0 +1,39 @@
+using ConnectPlus.Engine.Delivery;
+using ConnectPlus.Tests.Web;
+using ConnectPlus.Web.Features.Runs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ConnectPlus.Tests.Runs;
+
+/// <summary>How the web host wires runs, and the node's name.</summary>
+public sealed class RunsHostingTests(ConnectPlusWebFactory factory) : IClassFixture<ConnectPlusWebFactory>
+{
+    [Fact]
+    public void WebHost_RunsInProcess_WithTheDatabaseLedgerAndCheckpoints_AndItsBackgroundServices()
+    {
+        var services = factory.Services;
+
+        Assert.IsType<InProcessRunDispatcher>(services.GetRequiredService<IRunDispatcher>());
+        Assert.IsType<DatabaseProcessedFileLedger>(services.GetRequiredService<IProcessedFileLedger>());
+        Assert.IsType<DatabaseCheckpointStore>(services.GetRequiredService<ICheckpointStore>());
+        Assert.IsType<RunExecutor>(services.GetRequiredService<IRunExecutor>());
+        Assert.IsType<RunRecovery>(services.GetRequiredService<IRunRecovery>());
+        var hosted = services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        Assert.Contains(typeof(InProcessRunDispatcher), hosted);
+        Assert.Contains(typeof(RunRecoveryService), hosted);
+        Assert.Contains(typeof(RunRetentionService), hosted);
+        Assert.Equal(30, services.GetRequiredService<RunsSettings>().RetentionDays);
+    }
+
+    [Fact]
+    public void RunNode_IsTheMachineNameAndProcessId_ByDefault_OrEngineNodeName()
+    {
+        var unnamed = RunNode.From(new ConfigurationBuilder().Build());
+        var named = RunNode.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Engine:NodeName"] = " web-01 " }).Build());
+
+        Assert.Equal($"{Environment.MachineName}/{Environment.ProcessId}", unnamed.Name);
+        Assert.Equal("web-01", named.Name);
+    }
+}
