@@ -1,5 +1,8 @@
 using ConnectPlus.Web.Data;
+using ConnectPlus.Web.Features.Runs;
 using ConnectPlus.Web.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace ConnectPlus.Tests.Scheduling;
 
@@ -37,6 +40,20 @@ public sealed class SchedulingSettingsTests
     public void Problems_AreNone_ForTheDefaults()
     {
         Assert.Empty(new SchedulingSettings().Problems());
+    }
+
+    [Fact]
+    public async Task Host_RunsInProcess_WithoutQuartz_WhenSchedulingIsOff()
+    {
+        await using var app = new SchedulingWebFactory(settings: new Dictionary<string, string> { ["Scheduling:Enabled"] = "false" });
+
+        var dispatcher = app.Services.GetRequiredService<IRunDispatcher>();
+        var dataflow = await SchedulingData.NewDataflowAsync(app.Databases);
+        var schedule = await app.Services.GetRequiredService<ScheduleService>().CreateAsync(dataflow.Id, new ScheduleInput { Preset = SchedulePreset.Hourly }, default);
+
+        Assert.IsType<InProcessRunDispatcher>(dispatcher);
+        Assert.Null(app.Services.GetService<ISchedulerFactory>());
+        Assert.Equal("0 0 * * * ?", schedule.CronExpression);
     }
 
     [Fact]
