@@ -9,6 +9,7 @@ builder.AddConnectPlusConfiguration();
 builder.AddConnectPlusData();
 builder.AddConnectPlusEngine();
 builder.AddConnectPlusRuns();
+builder.AddConnectPlusScheduling();
 builder.AddConnectPlusUi();
 builder.AddConnectPlusSandbox();
 builder.AddConnectPlusApi();

@@ -1,6 +1,7 @@
 using ConnectPlus.Engine.Delivery;
 using ConnectPlus.Tests.Web;
 using ConnectPlus.Web.Features.Runs;
+using ConnectPlus.Web.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,17 +12,18 @@ namespace ConnectPlus.Tests.Runs;
 public sealed class RunsHostingTests(ConnectPlusWebFactory factory) : IClassFixture<ConnectPlusWebFactory>
 {
     [Fact]
-    public void WebHost_RunsInProcess_WithTheDatabaseLedgerAndCheckpoints_AndItsBackgroundServices()
+    public void WebHost_DispatchesRunsThroughQuartz_WithTheDatabaseLedgerAndCheckpoints_AndItsBackgroundServices()
     {
         var services = factory.Services;
 
-        Assert.IsType<InProcessRunDispatcher>(services.GetRequiredService<IRunDispatcher>());
+        // Scheduling is on by default: queued runs become Quartz jobs, the in-process dispatcher is not used.
+        Assert.IsType<QuartzRunDispatcher>(services.GetRequiredService<IRunDispatcher>());
         Assert.IsType<DatabaseProcessedFileLedger>(services.GetRequiredService<IProcessedFileLedger>());
         Assert.IsType<DatabaseCheckpointStore>(services.GetRequiredService<ICheckpointStore>());
         Assert.IsType<RunExecutor>(services.GetRequiredService<IRunExecutor>());
         Assert.IsType<RunRecovery>(services.GetRequiredService<IRunRecovery>());
         var hosted = services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
-        Assert.Contains(typeof(InProcessRunDispatcher), hosted);
+        Assert.DoesNotContain(typeof(InProcessRunDispatcher), hosted);
         Assert.Contains(typeof(RunRecoveryService), hosted);
         Assert.Contains(typeof(RunRetentionService), hosted);
         Assert.Equal(30, services.GetRequiredService<RunsSettings>().RetentionDays);

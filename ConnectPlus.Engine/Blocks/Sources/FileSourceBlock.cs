@@ -23,17 +23,24 @@ public sealed class FileSourceBlock : Block<FileSourceSettings>, IRunCompletionH
     public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var location = await context.OpenFileLocationAsync(Settings.Connection, "connection", cancellationToken).ConfigureAwait(false);
+        _run = RunOf(Settings, location, context.Services?.GetService(typeof(IProcessedFileLedger)) as IProcessedFileLedger);
+        await _run.RunAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The picking and moving of files these settings describe, on the connection's location (the run and the file-arrival probe share it).</summary>
+    internal static FileSourceRun RunOf(FileSourceSettings settings, IFileLocation location, IProcessedFileLedger? ledger)
+    {
         var source = new SourceFolder
         {
-            Location = await context.OpenFileLocationAsync(Settings.Connection, "connection", cancellationToken).ConfigureAwait(false),
-            Folder = Settings.FolderPath ?? "",
-            ProcessedFolder = Settings.ProcessedPath,
-            ErrorFolder = Settings.ErrorPath,
+            Location = location,
+            Folder = settings.FolderPath ?? "",
+            ProcessedFolder = settings.ProcessedPath,
+            ErrorFolder = settings.ErrorPath,
         };
-        var options = new FileSourceOptions(Settings.FileNamePattern, Settings.Recursive, Settings.MinimumAgeSeconds, Settings.MaxFilesPerRun,
-            Settings.FileSet ?? [], "sourceFolder", "connection", "max files per run");
-        _run = new FileSourceRun(source, options, context.Services?.GetService(typeof(IProcessedFileLedger)) as IProcessedFileLedger);
-        await _run.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        var options = new FileSourceOptions(settings.FileNamePattern, settings.Recursive, settings.MinimumAgeSeconds, settings.MaxFilesPerRun,
+            settings.FileSet ?? [], "sourceFolder", "connection", "max files per run");
+        return new FileSourceRun(source, options, ledger);
     }
 
     /// <summary>Records the outcome, moves the files read, and closes the connection (the next blocks have read the files by now).</summary>

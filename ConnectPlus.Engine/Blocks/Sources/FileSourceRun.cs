@@ -55,16 +55,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
     /// <summary>Lists, picks and sends on the files of this run.</summary>
     public async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
     {
-        var matching = await ListAsync(cancellationToken).ConfigureAwait(false);
-        var fresh = await LeaveOutProcessedAsync(context, matching, cancellationToken).ConfigureAwait(false);
-        var cutoff = context.Time.GetUtcNow().AddSeconds(-options.MinimumAgeSeconds);
-        // With no minimum age, a file stamped in the future (a skewed clock) is read all the same.
-        var ripe = options.MinimumAgeSeconds > 0 ? fresh.Where(f => f.File.Modified <= cutoff).ToList() : fresh;
-        var summary = new List<string> { $"{matching.Count} files in {Where()} match '{options.FileNamePattern}'" };
-        if (_processedEarlier.Count > 0) summary.Add($"{_processedEarlier.Count} already processed are skipped");
-        if (fresh.Count > ripe.Count) summary.Add($"{fresh.Count - ripe.Count} changed less than {options.MinimumAgeSeconds} s ago are left for a later run");
-        var taken = options.FileSet.Count > 0 ? TakeSets(context, ripe, summary) : TakeFiles(ripe, summary);
-        context.Log(RunLogLevel.Info, string.Join("; ", summary) + Reading(taken));
+        var taken = await PickAsync(context.Log, context.RunId, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
         await RecordAsync(context, taken, ProcessedFileOutcome.Processing, cancellationToken).ConfigureAwait(false);
         _recorded = taken;
@@ -73,6 +64,32 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
             _taken.Add(file);
             await context.WriteAsync(FilesPort, source.ItemFor(file.File, file.SourcePath, Attributes(file)), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The files a run started now would read: listed, matching, not processed already, old enough, in complete
+    /// file sets, at most the max files. The run and the file-arrival probe (<see cref="FileArrivalProbe"/>) both pick this way.
+    /// </summary>
+    /// <param name="log">Where the reasons go (a run's log, or the probe's summary).</param>
+    /// <param name="runId">The run picking (a file the ledger shows this run processing is not "taken by another run").</param>
+    /// <param name="now">The time files' ages are measured against.</param>
+    /// <param name="cancellationToken">Stops listing.</param>
+    public async Task<IReadOnlyList<RemoteFile>> PickFilesAsync(Action<RunLogLevel, string> log, string runId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. (await PickAsync(log, runId, now, cancellationToken).ConfigureAwait(false)).Select(f => f.File)];
+
+    private async Task<List<Listed>> PickAsync(Action<RunLogLevel, string> log, string runId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var matching = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var fresh = await LeaveOutProcessedAsync(log, runId, matching, cancellationToken).ConfigureAwait(false);
+        var cutoff = now.AddSeconds(-options.MinimumAgeSeconds);
+        // With no minimum age, a file stamped in the future (a skewed clock) is read all the same.
+        var ripe = options.MinimumAgeSeconds > 0 ? fresh.Where(f => f.File.Modified <= cutoff).ToList() : fresh;
+        var summary = new List<string> { $"{matching.Count} files in {Where()} match '{options.FileNamePattern}'" };
+        if (_processedEarlier.Count > 0) summary.Add($"{_processedEarlier.Count} already processed are skipped");
+        if (fresh.Count > ripe.Count) summary.Add($"{fresh.Count - ripe.Count} changed less than {options.MinimumAgeSeconds} s ago are left for a later run");
+        var taken = options.FileSet.Count > 0 ? TakeSets(log, ripe, summary) : TakeFiles(ripe, summary);
+        log(RunLogLevel.Info, string.Join("; ", summary) + Reading(taken));
+        return taken;
     }
 
     /// <summary>
@@ -90,6 +107,19 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
         finally
         {
             await context.CloseFileLocationAsync(source.Location).ConfigureAwait(false);
+            source.Dispose();
+        }
+    }
+
+    /// <summary>Closes the location without a run's completion (the file-arrival probe picks, then leaves).</summary>
+    public async ValueTask CloseAsync()
+    {
+        try
+        {
+            await source.Location.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
             source.Dispose();
         }
     }
@@ -171,7 +201,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
     }
 
     /// <summary>Leaves out the files the ledger knows as processed; a file whose run failed or stopped is read again.</summary>
-    private async Task<List<Listed>> LeaveOutProcessedAsync(BlockContext context, List<Listed> files, CancellationToken cancellationToken)
+    private async Task<List<Listed>> LeaveOutProcessedAsync(Action<RunLogLevel, string> log, string runId, List<Listed> files, CancellationToken cancellationToken)
     {
         if (ledger is null || files.Count == 0) return files;
         IReadOnlyDictionary<ProcessedFileKey, ProcessedFileRecord> known;
@@ -195,13 +225,13 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
             {
                 case ProcessedFileOutcome.Succeeded:
                     _processedEarlier.Add((file, record));
-                    context.Log(RunLogLevel.Info, $"{source.Describe(file.File.Path)} skipped: already processed by run {record.RunId} ({record.Recorded.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC).");
+                    log(RunLogLevel.Info, $"{source.Describe(file.File.Path)} skipped: already processed by run {record.RunId} ({record.Recorded.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC).");
                     continue;
-                case ProcessedFileOutcome.Processing when record.RunId != context.RunId:
-                    context.Log(RunLogLevel.Warning, $"{source.Describe(file.File.Path)} was taken by run {record.RunId}, which recorded no outcome (it may have stopped): reading it again.");
+                case ProcessedFileOutcome.Processing when record.RunId != runId:
+                    log(RunLogLevel.Warning, $"{source.Describe(file.File.Path)} was taken by run {record.RunId}, which recorded no outcome (it may have stopped): reading it again.");
                     break;
                 case ProcessedFileOutcome.Failed:
-                    context.Log(RunLogLevel.Info, $"{source.Describe(file.File.Path)} was read by run {record.RunId}, which did not succeed: reading it again.");
+                    log(RunLogLevel.Info, $"{source.Describe(file.File.Path)} was read by run {record.RunId}, which did not succeed: reading it again.");
                     break;
             }
             fresh.Add(file);
@@ -221,7 +251,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
     /// pattern's first group captures; a set is taken when every pattern has a file for its token.
     /// Sets are taken in token order, files of a set in pattern order.
     /// </summary>
-    private List<Listed> TakeSets(BlockContext context, List<Listed> ripe, List<string> summary)
+    private List<Listed> TakeSets(Action<RunLogLevel, string> log, List<Listed> ripe, List<string> summary)
     {
         var patterns = options.FileSet.Select(NamePattern.Create).ToList();
         var sets = new SortedDictionary<string, List<Listed>[]>(StringComparer.Ordinal);
@@ -250,7 +280,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
                 continue;
             }
             waiting++;
-            context.Log(RunLogLevel.Info, $"File set '{token}' is incomplete: no file matches {string.Join(", ", missing)}; its {slots.Sum(s => s.Count)} files wait for a later run.");
+            log(RunLogLevel.Info, $"File set '{token}' is incomplete: no file matches {string.Join(", ", missing)}; its {slots.Sum(s => s.Count)} files wait for a later run.");
         }
         if (waiting > 0) summary.Add($"{waiting} incomplete file sets wait for a later run");
         if (options.MaxFiles is { } max && complete.Count > max)
@@ -262,7 +292,7 @@ internal sealed class FileSourceRun(SourceFolder source, FileSourceOptions optio
         foreach (var (token, slots) in complete)
         {
             foreach (var slot in slots.Where(s => s.Count > 1))
-                context.Log(RunLogLevel.Warning, $"File set '{token}' has {slot.Count} files for one pattern ({string.Join(", ", slot.Select(f => f.SourcePath))}): all are read.");
+                log(RunLogLevel.Warning, $"File set '{token}' has {slot.Count} files for one pattern ({string.Join(", ", slot.Select(f => f.SourcePath))}): all are read.");
             taken.AddRange(slots.SelectMany(s => s).Select(f => f with { SetToken = token }));
         }
         return taken;

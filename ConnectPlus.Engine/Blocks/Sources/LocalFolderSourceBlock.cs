@@ -21,7 +21,14 @@ public sealed class LocalFolderSourceBlock : Block<LocalFolderSourceSettings>, I
     public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var folder = Settings.FolderPath;
+        _run = RunOf(Settings, context.Services?.GetService(typeof(IProcessedFileLedger)) as IProcessedFileLedger);
+        await _run.RunAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The picking and moving of files these settings describe (the run and the file-arrival probe share it).</summary>
+    internal static FileSourceRun RunOf(LocalFolderSourceSettings settings, IProcessedFileLedger? ledger)
+    {
+        var folder = settings.FolderPath;
         if (!Directory.Exists(folder))
         {
             throw new BlockException($"The folder '{folder}' does not exist. Check the setting 'folder' and that Connect+ may read the folder.")
@@ -31,22 +38,21 @@ public sealed class LocalFolderSourceBlock : Block<LocalFolderSourceSettings>, I
             };
         }
         // One location holds the folder and both move folders, which may lie outside it.
-        var moveFolders = new[] { Settings.ProcessedPath, Settings.ErrorPath }.OfType<string>().ToList();
+        var moveFolders = new[] { settings.ProcessedPath, settings.ErrorPath }.OfType<string>().ToList();
         var root = CommonFolder([folder, .. moveFolders])
             ?? throw new BlockException($"The processed and error folders must be on the same drive as the folder {folder}.") { Setting = "processedFolder" };
         var source = new SourceFolder
         {
             Location = new LocalFileLocation(root),
             Folder = Relative(root, folder),
-            ProcessedFolder = Settings.ProcessedPath is { } processed ? Relative(root, processed) : null,
-            ErrorFolder = Settings.ErrorPath is { } error ? Relative(root, error) : null,
+            ProcessedFolder = settings.ProcessedPath is { } processed ? Relative(root, processed) : null,
+            ErrorFolder = settings.ErrorPath is { } error ? Relative(root, error) : null,
             LocalRoot = root,
             PathComparison = LocalPath.Comparison,
         };
-        var options = new FileSourceOptions(Settings.FileNamePattern, Settings.Recursive, Settings.MinimumAgeSeconds, Settings.MaxFiles,
+        var options = new FileSourceOptions(settings.FileNamePattern, settings.Recursive, settings.MinimumAgeSeconds, settings.MaxFiles,
             [], "folder", null, "max files");
-        _run = new FileSourceRun(source, options, context.Services?.GetService(typeof(IProcessedFileLedger)) as IProcessedFileLedger);
-        await _run.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        return new FileSourceRun(source, options, ledger);
     }
 
     /// <summary>

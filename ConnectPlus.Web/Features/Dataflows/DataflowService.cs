@@ -23,7 +23,8 @@ public sealed class DataflowService(
     IDbContextFactory<ConnectPlusDbContext> databases,
     BlockCatalog catalog,
     ConnectionService connections,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IDataflowScheduleSync> scheduleSyncs)
 {
     /// <summary>Most characters in a dataflow name.</summary>
     public const int MaxNameLength = 200;
@@ -112,6 +113,7 @@ public sealed class DataflowService(
         CheckRules(dataflow);
         Audit(db, workspaceId, actor, "dataflow.updated", id, new { before, after = new { dataflow.Name, dataflow.IsActive, dataflow.Tags } });
         await SaveAsync(db, cancellationToken);
+        if (before.IsActive != dataflow.IsActive) await SchedulesChangedAsync(db, id, cancellationToken);
         return await Summaries(db.Dataflows.AsNoTracking().Where(d => d.Id == id)).SingleAsync(cancellationToken);
     }
 
@@ -127,6 +129,7 @@ public sealed class DataflowService(
             dataflow.Updated = time.GetUtcNow();
             Audit(db, workspaceId, actor, active ? "dataflow.activated" : "dataflow.deactivated", id, new { dataflow.Name });
             await SaveAsync(db, cancellationToken);
+            await SchedulesChangedAsync(db, id, cancellationToken);
         }
         return await Summaries(db.Dataflows.AsNoTracking().Where(d => d.Id == id)).SingleAsync(cancellationToken);
     }
@@ -195,11 +198,22 @@ public sealed class DataflowService(
         var dataflow = await RequireAsync(db, workspaceId, id, cancellationToken);
         if (await db.Runs.AnyAsync(r => r.DataflowId == id && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running), cancellationToken))
             throw new DataflowConflictException($"Dataflow '{dataflow.Name}' has a run queued or running. Cancel it (or wait for it to end), then delete the dataflow.");
+        var schedules = await db.Schedules.Where(s => s.DataflowId == id).Select(s => s.Id).ToListAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Dataflows.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
         Audit(db, workspaceId, actor, "dataflow.deleted", id, new { dataflow.Name });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await SchedulesChangedAsync(schedules, cancellationToken);
+    }
+
+    private async Task SchedulesChangedAsync(ConnectPlusDbContext db, int dataflowId, CancellationToken cancellationToken) =>
+        await SchedulesChangedAsync(await db.Schedules.Where(s => s.DataflowId == dataflowId).Select(s => s.Id).ToListAsync(cancellationToken), cancellationToken);
+
+    private async Task SchedulesChangedAsync(List<int> scheduleIds, CancellationToken cancellationToken)
+    {
+        if (scheduleIds.Count == 0) return;
+        foreach (var sync in scheduleSyncs) await sync.SchedulesChangedAsync(scheduleIds, cancellationToken);
     }
 
     /// <summary>
