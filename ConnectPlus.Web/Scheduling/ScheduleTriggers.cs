@@ -97,7 +97,23 @@ internal sealed partial class ScheduleTriggers(
             : trigger.WithCronSchedule(schedule.CronExpression!, c => c
                 .InTimeZone(ScheduleTiming.TimeZoneOf(schedule.TimeZone))
                 .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
-        await scheduler.ScheduleJob(job, [trigger.Build()], ScheduleJobOptions.Replacing, cancellationToken);
+        if (existing is not null)
+        {
+            await scheduler.ScheduleJob(job, [trigger.Build()], ScheduleJobOptions.Replacing, cancellationToken);
+            return;
+        }
+        try
+        {
+            // Add only: nodes starting together each find no trigger; the one that stores it first wins. Replacing it
+            // here would restart a trigger that may already have fired, and the same fire time would come again.
+            await scheduler.ScheduleJob(job, [trigger.Build()], default, cancellationToken);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another node stored it between our look and our add: keep it when it was built from the same schedule.
+            if ((await scheduler.GetTrigger(TriggerKeyOf(scheduleId), cancellationToken))?.Description == signature) return;
+            await scheduler.ScheduleJob(job, [trigger.Build()], ScheduleJobOptions.Replacing, cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedules: {Active} of {Total} are active and scheduled in Quartz.")]

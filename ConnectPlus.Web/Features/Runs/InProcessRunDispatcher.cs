@@ -55,11 +55,15 @@ public sealed partial class InProcessRunDispatcher(IRunExecutor executor, ILogge
         }
     }
 
+    /// <summary>
+    /// Only cancels (as BackgroundService does): the host may stop this service on another thread while it is being
+    /// disposed (WebApplicationFactory stops the host while the app's own RunAsync stops and disposes it), and a
+    /// disposed token source would throw there. It holds no timer and no wait handle, so nothing leaks.
+    /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Volatile.Write(ref _disposed, 1);
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     private async Task ExecuteAsync(long runId)
