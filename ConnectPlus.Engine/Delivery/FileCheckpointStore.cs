@@ -86,7 +86,7 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
             Directory.CreateDirectory(Folder);
             foreach (var file in lines.GroupBy(l => l.Path, StringComparer.Ordinal))
             {
-                var stream = new FileStream(file.Key, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
+                var stream = await OpenForAppendAsync(file.Key, cancellationToken).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
                     foreach (var (_, line) in file) await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
@@ -102,6 +102,33 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
             throw;
         }
     }
+
+    /// <summary>
+    /// Opens the file for appending, alone: another store (another run, another process) appending at the same moment
+    /// would write at the end it saw when it opened, over our lines. FileShare.None is an exclusive lock on every
+    /// platform (flock on Unix); a writer that finds it taken waits its turn.
+    /// </summary>
+    private static async Task<FileStream> OpenForAppendAsync(string path, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var pause = TimeSpan.FromMilliseconds(2);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
+            }
+            catch (IOException) when (waited < LockWait && File.Exists(path))
+            {
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                waited += pause;
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
+            }
+        }
+    }
+
+    /// <summary>How long a writer waits for another one's append to end before it reports the file as busy.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />
     public async Task ForgetAsync(string dataflow, string node, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)

@@ -99,6 +99,21 @@ public abstract class CheckpointStoreContractTests
     }
 
     [Fact]
+    public async Task RecordAsync_FromSeveralStoresAtOnce_KeepsEveryBatch()
+    {
+        // Several runs (or processes) of one dataflow record into the same place at the same moment.
+        var stores = Enumerable.Range(0, 8).Select(_ => NewStore()).ToList();
+
+        await Task.WhenAll(stores.Select((store, s) => Task.Run(async () =>
+        {
+            for (var b = 0; b < 25; b++) await store.RecordAsync(Batch(s * 100 + b), CancellationToken.None);
+        })));
+
+        var kept = Latest(await NewStore().LoadAsync(_dataflow, "capillary", CancellationToken.None)).Keys.Select(k => k.Item2).Order();
+        Assert.Equal(Enumerable.Range(0, 8).SelectMany(s => Enumerable.Range(s * 100, 25)).Select(b => (long)b), kept);
+    }
+
+    [Fact]
     public async Task ForgetAsync_RemovesTheNamedSourcesOfThatSinkOnly()
     {
         var store = NewStore();
