@@ -86,7 +86,9 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
             Directory.CreateDirectory(Folder);
             foreach (var file in lines.GroupBy(l => l.Path, StringComparer.Ordinal))
             {
-                var stream = await OpenForAppendAsync(file.Key, cancellationToken).ConfigureAwait(false);
+                var fileLock = await LockAsync(file.Key, cancellationToken).ConfigureAwait(false);
+                await using var releaseLock = fileLock.ConfigureAwait(false);
+                var stream = new FileStream(file.Key, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
                 await using (stream.ConfigureAwait(false))
                 {
                     foreach (var (_, line) in file) await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
@@ -104,26 +106,29 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
     }
 
     /// <summary>
-    /// Opens the file for appending, alone: another store (another run, another process) appending at the same moment
-    /// would write at the end it saw when it opened, over our lines. FileShare.None is an exclusive lock on every
-    /// platform (flock on Unix); a writer that finds it taken waits its turn.
+    /// Takes the file's lock file (<c>.lock</c> beside it) alone, waiting while another store holds it: two stores
+    /// (two runs or processes of one dataflow) appending at once would each write at the end they saw when they
+    /// opened, over the other's lines. A lock file, not the data file, so readers are never refused.
     /// </summary>
-    private static async Task<FileStream> OpenForAppendAsync(string path, CancellationToken cancellationToken)
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
     {
+        var lockPath = Path.ChangeExtension(path, ".lock");
         var waited = TimeSpan.Zero;
         var pause = TimeSpan.FromMilliseconds(2);
         while (true)
         {
             try
             {
-                return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (waited < LockWait && File.Exists(path))
+            catch (IOException ex) when (File.Exists(lockPath))
             {
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                waited += pause;
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
+                if (waited >= LockWait)
+                    throw new IOException($"The checkpoint file {path} stayed locked by another run for {LockWait.TotalSeconds:0} s ({ex.Message}).", ex);
             }
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            waited += pause;
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
         }
     }
 
@@ -140,6 +145,8 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
         {
             var path = PathFor(dataflow);
             if (!File.Exists(path)) return;
+            var fileLock = await LockAsync(path, cancellationToken).ConfigureAwait(false);
+            await using var releaseLock = fileLock.ConfigureAwait(false);
             var all = await ReadAsync(dataflow, cancellationToken).ConfigureAwait(false);
             var kept = all.Where(c => c.Node != node || !sources.Contains(c.Source)).ToList();
             if (kept.Count == all.Count) return;

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using ConnectPlus.Bench.Transactions;
 using ConnectPlus.Bench.Workload;
@@ -153,7 +151,7 @@ public sealed class RestartRecoveryTests(KestrelSandbox sandbox, Xunit.Abstracti
         return await db.Runs.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
-    private static async Task<T> WaitForAsync<T>(ConnectPlusDatabase database, Func<ConnectPlusDbContext, Task<T?>> probe, HostProcess host, string what, int seconds = 90)
+    private static async Task<T> WaitForAsync<T>(ConnectPlusDatabase database, Func<ConnectPlusDbContext, Task<T?>> probe, CliProcess host, string what, int seconds = 90)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -183,59 +181,18 @@ public sealed class RestartRecoveryTests(KestrelSandbox sandbox, Xunit.Abstracti
         }
     }
 
-    private HostProcess StartHost()
+    private CliProcess StartHost() => CliProcess.Start([], new Dictionary<string, string>
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder.Path };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.dll"));
-        start.Environment["Urls"] = "http://127.0.0.1:0";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__ConnectPlus"] = $"Data Source={DatabaseFile}";
-        start.Environment["Engine__NodeName"] = Node;
-        start.Environment["Engine__RunsFolder"] = _folder["runs"];
-        start.Environment["Engine__WorkFolder"] = _folder["work"];
-        start.Environment["Runs__HeartbeatSeconds"] = "0.5";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        return new HostProcess(Process.Start(start)!);
-    }
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Database__Provider"] = "Sqlite",
+        ["ConnectionStrings__ConnectPlus"] = $"Data Source={DatabaseFile}",
+        ["Engine__NodeName"] = Node,
+        ["Engine__RunsFolder"] = _folder["runs"],
+        ["Engine__WorkFolder"] = _folder["work"],
+        ["Runs__HeartbeatSeconds"] = "0.5",
+        ["Logging__LogLevel__Default"] = "Warning",
+    }, _folder.Path);
 
     private static string SamplePath([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples", "transactions-to-capillary.json"));
-
-    /// <summary>A web host child process with its output collected as it comes.</summary>
-    private sealed class HostProcess : IDisposable
-    {
-        private readonly StringBuilder _output = new();
-
-        public HostProcess(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit();
-            }
-            Process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-    }
 }

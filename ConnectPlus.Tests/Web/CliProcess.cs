@@ -28,10 +28,14 @@ internal sealed class CliProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Starts the CLI with these arguments and extra environment variables.</summary>
-    public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the app with these arguments (a verb runs the CLI; none starts the web host) and extra environment
+    /// variables, in <paramref name="workingDirectory"/> when given (where ./data and ./runs land by default).
+    /// </summary>
+    public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
@@ -57,7 +61,11 @@ internal sealed class CliProcess : IDisposable
 
     public void Dispose()
     {
-        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+        }
         Process.Dispose();
     }
 
