@@ -105,35 +105,8 @@ public sealed class FileCheckpointStore(string folder) : ICheckpointStore, IDisp
         }
     }
 
-    /// <summary>
-    /// Takes the file's lock file (<c>.lock</c> beside it) alone, waiting while another store holds it: two stores
-    /// (two runs or processes of one dataflow) appending at once would each write at the end they saw when they
-    /// opened, over the other's lines. A lock file, not the data file, so readers are never refused.
-    /// </summary>
-    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
-    {
-        var lockPath = Path.ChangeExtension(path, ".lock");
-        var waited = TimeSpan.Zero;
-        var pause = TimeSpan.FromMilliseconds(2);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException ex) when (File.Exists(lockPath))
-            {
-                if (waited >= LockWait)
-                    throw new IOException($"The checkpoint file {path} stayed locked by another run for {LockWait.TotalSeconds:0} s ({ex.Message}).", ex);
-            }
-            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-            waited += pause;
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
-        }
-    }
-
-    /// <summary>How long a writer waits for another one's append to end before it reports the file as busy.</summary>
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    private static Task<FileStream> LockAsync(string path, CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(path, $"The checkpoint file {path}", cancellationToken);
 
     /// <inheritdoc />
     public async Task ForgetAsync(string dataflow, string node, IReadOnlyCollection<string> sources, CancellationToken cancellationToken)

@@ -26,8 +26,6 @@ namespace ConnectPlus.Engine.Delivery;
 public sealed class JsonLinesProcessedFileLedger : IProcessedFileLedger
 {
     private const int CompactAfterSuperseded = 1000;
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(25);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -166,26 +164,8 @@ public sealed class JsonLinesProcessedFileLedger : IProcessedFileLedger
     }
 
     /// <summary>Takes the location's lock file exclusively, waiting while another run holds it.</summary>
-    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
-    {
-        var lockPath = Path.ChangeExtension(path, ".lock");
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
-        var waited = TimeSpan.Zero;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException ex) when (File.Exists(lockPath))
-            {
-                if (waited >= LockWait)
-                    throw new IOException($"The processed-file ledger {path} stayed locked by another run for {LockWait.TotalSeconds:0} s ({ex.Message}).", ex);
-            }
-            await Task.Delay(LockRetry, cancellationToken).ConfigureAwait(false);
-            waited += LockRetry;
-        }
-    }
+    private static Task<FileStream> LockAsync(string path, CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(path, $"The processed-file ledger {path}", cancellationToken);
 
     private static ProcessedFileKey Normalized(ProcessedFileKey key) => key with { Modified = key.Modified.ToUniversalTime() };
 
