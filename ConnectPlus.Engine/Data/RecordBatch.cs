@@ -12,6 +12,13 @@ public readonly record struct SourceRef(string? File, long Line)
 /// <summary>One row: values in schema order (null = missing) and its origin.</summary>
 public readonly record struct Record(string?[] Values, SourceRef Source)
 {
+    /// <summary>
+    /// The row in a ready, in-memory form for a receiver that understands it (e.g. a built API item with
+    /// its bytes and source rows), so the receiver need not parse the values again. Never written anywhere;
+    /// a block that makes new rows from this one does not carry it over. Null for ordinary rows.
+    /// </summary>
+    public object? Attachment { get; init; }
+
     /// <summary>Value at a column index, or null when the index is out of range.</summary>
     public string? this[int index] => (uint)index < (uint)Values.Length ? Values[index] : null;
 }

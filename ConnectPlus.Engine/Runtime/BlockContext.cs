@@ -69,17 +69,20 @@ public sealed class BlockContext
     public bool IsConnected(string port) => _inputs.ContainsKey(port) || _outputs.ContainsKey(port);
 
     /// <summary>
-    /// Whether this block alone receives what arrives on an input port: the output that feeds it has
-    /// no other link. Such a block may take over the files it receives from the run's work folder
-    /// (move rather than copy them), since no other block will open them.
-    /// </summary>
-    /// <summary>
     /// True when leaving input <paramref name="unread"/> unread can stop rows from reaching input
     /// <paramref name="other"/> (they share an upstream block through bounded record links). A block that
     /// reads one input to the end before another (a hash join) must read ahead only in that case.
     /// </summary>
     public bool MayStarve(string unread, string other) => _run.Topology.MayStarve(NodeId, unread, other);
 
+    /// <summary>The blocks (and their input ports) that receive what this block writes to <paramref name="port"/>.</summary>
+    public IReadOnlyList<(IBlock Block, string Port)> ReceiversOf(string port) => _run.ReceiversOf(NodeId, port);
+
+    /// <summary>
+    /// Whether this block alone receives what arrives on an input port: the output that feeds it has
+    /// no other link. Such a block may take over the files it receives from the run's work folder
+    /// (move rather than copy them), since no other block will open them.
+    /// </summary>
     public bool IsSoleReceiver(string port) => _inputs.ContainsKey(port) && !_sharedInputs.Contains(port);
 
     /// <summary>Reads the files arriving on an input port (nothing when it is not connected).</summary>

@@ -119,6 +119,12 @@ internal sealed class RunExecution : IDisposable
         }
     }
 
+    /// <summary>The blocks and input ports linked to output <paramref name="port"/> of <paramref name="nodeId"/>.</summary>
+    internal IReadOnlyList<(IBlock Block, string Port)> ReceiversOf(string nodeId, string port) =>
+        [.. _dataflow.Edges
+            .Where(e => e.Source.Node == nodeId && e.Source.Port == port)
+            .Select(e => (_nodes.First(n => n.Node.Id == e.Target.Node).Block, e.Target.Port))];
+
     private long RowsRead() =>
         _nodes.Where(n => n.Context.Descriptor.Inputs.All(i => i.Kind != PortKind.Records))
               .Sum(n => n.Context.Stats.RowsOut + n.Context.Stats.Rejected);

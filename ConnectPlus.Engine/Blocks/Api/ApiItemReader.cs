@@ -30,7 +30,8 @@ internal sealed class PayloadColumnReader(string blockName, bool objectsOnly) : 
             throw new BlockException($"{blockName} sends the JSON in the input column '{PayloadRecord.Payload}', and the input has none (its columns: {schema}). " +
                 "Link the Build API payload block to it, or read a file with a 'payload' column.");
         }
-        return row => Read(row[index], objectsOnly);
+        // A built item rides along with its payload record: its JSON was written by the builder, so it is well-formed.
+        return row => row.Attachment is PayloadItem item ? new ItemRead(item.Json) : Read(row[index], objectsOnly);
     }
 
     /// <summary>Checks the text is one JSON value (an object when <paramref name="objectOnly"/>) and gives its UTF-8 bytes.</summary>

@@ -64,6 +64,7 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     /// <summary>The item's source rows; a payload whose source rows cannot be read stands for itself.</summary>
     private (RecordSchema Schema, IReadOnlyList<Record> Rows) SourceRows(ApiItem item)
     {
+        if (item.Row.Attachment is PayloadItem built) return (built.SourceSchema, built.SourceRows);
         try
         {
             if (_sourceRows.TryRead(item.Schema, item.Row, out var fast)) return fast;

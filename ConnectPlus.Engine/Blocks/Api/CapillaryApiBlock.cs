@@ -16,7 +16,7 @@ namespace ConnectPlus.Engine.Blocks.Api;
 [Input("records", PortKind.Records, Description = "Payload records: one row per item (payload_key, payload, source_rows), or rows with a payload column of ready JSON.")]
 [Output("succeeded", PortKind.Records, Description = "The source rows of items the API took, with api_status, api_code, api_message, entity_id and points_awarded.")]
 [Output("rejected", PortKind.Records, Rejected = true, Description = "The source rows of items the API refused or that could not be sent, with the API's code and message.")]
-public sealed class CapillaryApiBlock : Block<CapillaryApiSettings>, IRunCompletionHandler
+public sealed class CapillaryApiBlock : Block<CapillaryApiSettings>, IRunCompletionHandler, IPayloadItemReceiver
 {
     /// <summary>The columns added to every source row, in order.</summary>
     public static readonly IReadOnlyList<string> ResultColumns = ["api_status", "api_code", "api_message", "entity_id", "points_awarded"];
@@ -45,6 +45,9 @@ public sealed class CapillaryApiBlock : Block<CapillaryApiSettings>, IRunComplet
             _sources = [.. delivery.Sources];
         }
     }
+
+    /// <inheritdoc />
+    bool IPayloadItemReceiver.ReadsPayloadItems(string port) => port == "records";
 
     /// <summary>Once the run succeeded, forgets the checkpoints of the files delivered (they are done).</summary>
     public Task OnRunCompletedAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken) =>

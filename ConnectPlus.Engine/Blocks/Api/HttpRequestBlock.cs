@@ -17,7 +17,7 @@ namespace ConnectPlus.Engine.Blocks.Api;
 [Input("records", PortKind.Records, Description = "The rows to send (or payload records when Body is payload).")]
 [Output("succeeded", PortKind.Records, Description = "The rows the endpoint took, with api_status, api_code and api_message.")]
 [Output("rejected", PortKind.Records, Rejected = true, Description = "The rows the endpoint refused or that could not be sent, with the HTTP status and the answer.")]
-public sealed class HttpRequestBlock : Block<HttpRequestSettings>, IRunCompletionHandler
+public sealed class HttpRequestBlock : Block<HttpRequestSettings>, IRunCompletionHandler, IPayloadItemReceiver
 {
     /// <summary>The columns added to every source row, in order.</summary>
     public static readonly IReadOnlyList<string> ResultColumns = ["api_status", "api_code", "api_message"];
@@ -52,6 +52,9 @@ public sealed class HttpRequestBlock : Block<HttpRequestSettings>, IRunCompletio
             _sources = [.. delivery.Sources];
         }
     }
+
+    /// <inheritdoc />
+    bool IPayloadItemReceiver.ReadsPayloadItems(string port) => port == "records" && Settings.Body == HttpBodySource.Payload;
 
     /// <summary>Once the run succeeded, forgets the checkpoints of the files delivered.</summary>
     public Task OnRunCompletedAsync(BlockContext context, RunOutcome outcome, CancellationToken cancellationToken) =>

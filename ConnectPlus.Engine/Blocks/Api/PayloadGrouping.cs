@@ -20,6 +20,9 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
     private readonly bool _wholeFile = settings.GroupMode == PayloadGroupMode.WholeFile;
     private readonly int _rowsPerItem = Math.Max(1, settings.RecordsPerPayload);
 
+    // The items' text columns are written only when a block other than an API sink reads them.
+    private readonly bool _withText = context.ReceiversOf("payloads").Any(r => r.Block is not IPayloadItemReceiver sink || !sink.ReadsPayloadItems(r.Port));
+
     // Consecutive grouping: the item being collected, and the keys of the items already built from this file.
     private readonly List<Record> _current = [];
     private string? _currentKey;
@@ -120,7 +123,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
     private async ValueTask EmitAsync(PayloadBinding binding, List<Record> rows, string? key, CancellationToken cancellationToken)
     {
         _rejects.Clear();
-        var record = _builder.Build(binding, rows, key, _rejects);
+        var record = _builder.Build(binding, rows, key, _rejects, _withText);
         foreach (var reject in _rejects)
             await context.RejectAsync(binding.Input, rows[reject.Row], reject.Code, reject.Message, cancellationToken).ConfigureAwait(false);
         if (record is { } payload)

@@ -23,7 +23,7 @@ internal sealed class PayloadItemBuilder : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly PayloadValue[] _item;
     private readonly List<PayloadValue[]> _rows = [];
-    private readonly Dictionary<PayloadList, List<int>> _elements = [];
+    private readonly List<int>[] _elements;
     private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
     private readonly StringBuilder _identity = new();
     private readonly Dictionary<int, PayloadReject> _failed = [];
@@ -36,14 +36,14 @@ internal sealed class PayloadItemBuilder : IDisposable
         // Relaxed escaping keeps "+05:30" and non-ASCII names readable; the payload is never embedded in HTML.
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _item = new PayloadValue[plan.ItemSlots];
-        foreach (var list in plan.ListPlans) _elements[list.List] = [];
+        _elements = [.. plan.ListPlans.Select(_ => new List<int>())];
     }
 
     /// <summary>
     /// Builds the payload record of an item made of <paramref name="rows"/> (all of <paramref name="binding"/>'s
     /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; null when no item is left.
     /// </summary>
-    public Record? Build(PayloadBinding binding, IReadOnlyList<Record> rows, string? groupKey, List<PayloadReject> rejects)
+    public Record? Build(PayloadBinding binding, IReadOnlyList<Record> rows, string? groupKey, List<PayloadReject> rejects, bool withText = true)
     {
         if (rows.Count == 0) return null;
         if (!TryItemValues(binding, rows[0], out var code, out var message))
@@ -69,7 +69,7 @@ internal sealed class PayloadItemBuilder : IDisposable
             if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
             else _kept.Add(rows[r]);
         }
-        return PayloadRecord.Create(key, WriteJson(), binding.Input, _kept);
+        return PayloadRecord.Create(key, WriteJson(), binding.Input, [.. _kept], withText);
     }
 
     public void Dispose() => _json.Dispose();
@@ -104,14 +104,32 @@ internal sealed class PayloadItemBuilder : IDisposable
                 var condition = _plan.Template.Find(rule.WhenField) is PayloadField when && _plan.FieldTargets.TryGetValue(when, out var target)
                     ? _item[_plan.Slots[target.Index]].Text
                     : null;
-                if (condition is null || !rule.WhenValues!.Contains(condition, StringComparer.Ordinal)) continue;
+                if (condition is null || !Contains(rule.WhenValues!, condition)) continue;
             }
-            if (rule.AnyOf.Any(HasItemValue)) continue;
+            if (AnyItemValue(rule.AnyOf)) continue;
             var reasons = rule.AnyOf.Select(Reason);
             var what = rule.Describe();
             return $"{char.ToUpperInvariant(what[0])}{what[1..]}, but {string.Join("; ", reasons)}.";
         }
         return null;
+    }
+
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    private bool AnyItemValue(IReadOnlyList<string> paths)
+    {
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (HasItemValue(paths[i])) return true;
+        }
+        return false;
     }
 
     private bool HasItemValue(string path) => _plan.Template.Find(path) switch
@@ -148,17 +166,18 @@ internal sealed class PayloadItemBuilder : IDisposable
     private void CollectElements(PayloadBinding binding, IReadOnlyList<Record> rows)
     {
         _failed.Clear();
-        foreach (var list in _elements.Values) list.Clear();
+        foreach (var list in _elements) list.Clear();
         if (_plan.RowSlots == 0) return;
         while (_rows.Count < rows.Count) _rows.Add(new PayloadValue[_plan.RowSlots]);
         for (var r = 0; r < rows.Count; r++)
         {
             if (RowValues(binding, rows[r], _rows[r]) is { } failure) _failed[r] = failure with { Row = r };
         }
-        foreach (var list in _plan.ListPlans)
+        for (var l = 0; l < _plan.ListPlans.Length; l++)
         {
+            var list = _plan.ListPlans[l];
             if (list.Targets.Length == 0) continue;
-            var elements = _elements[list.List];
+            var elements = _elements[l];
             var distinct = list.List.Kind == PayloadListKind.Distinct;
             if (distinct) _distinct.Clear();
             for (var r = 0; r < rows.Count; r++)
@@ -231,46 +250,46 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     private static string Named(string? key) => string.IsNullOrEmpty(key) ? "" : $" '{key}'";
 
-    private string WriteJson()
+    private byte[] WriteJson()
     {
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
         _json.WriteStartObject();
-        WriteChildren(_plan.Template.Item.Children, -1, 0);
+        WriteChildren(_plan.WriteParts, -1, 0);
         _json.WriteEndObject();
         _json.Flush();
-        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        return _buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes the parts of an object; <paramref name="row"/> is the element's row inside a collection (-1 at item level).</summary>
-    private void WriteChildren(IReadOnlyList<PayloadNode> children, int row, int position)
+    private void WriteChildren(PayloadWritePart[] parts, int row, int position)
     {
-        foreach (var child in children)
+        foreach (var part in parts)
         {
-            switch (child)
+            switch (part.Node)
             {
                 case PayloadField field:
-                    var value = ValueOf(field, row, position);
+                    var value = ValueOf(part, row, position);
                     if (value.HasValue) value.Write(_json, field.JsonName);
                     break;
                 case PayloadMapPart map:
-                    WriteMap(map, row);
+                    WriteMap(map, part.Entries, row);
                     break;
-                case PayloadObject obj when HasContent(obj, row, position):
+                case PayloadObject obj when HasContent(part, row, position):
                     if (obj.SingleElementArray) _json.WriteStartArray(obj.JsonName);
                     if (obj.SingleElementArray) _json.WriteStartObject();
                     else _json.WriteStartObject(obj.JsonName);
-                    WriteChildren(obj.Children, row, position);
+                    WriteChildren(part.Children, row, position);
                     _json.WriteEndObject();
                     if (obj.SingleElementArray) _json.WriteEndArray();
                     break;
-                case PayloadList collection when _elements[collection].Count > 0:
+                case PayloadList collection when _elements[part.ListIndex].Count > 0:
                     _json.WriteStartArray(collection.JsonName);
-                    var elements = _elements[collection];
+                    var elements = _elements[part.ListIndex];
                     for (var i = 0; i < elements.Count; i++)
                     {
                         _json.WriteStartObject();
-                        WriteChildren(collection.Children, elements[i], i + 1);
+                        WriteChildren(part.Children, elements[i], i + 1);
                         _json.WriteEndObject();
                     }
                     _json.WriteEndArray();
@@ -279,9 +298,9 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WriteMap(PayloadMapPart map, int row)
+    private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, int row)
     {
-        if (!_plan.MapTargets.TryGetValue(map, out var entries) || !AnyEntry(entries, row)) return;
+        if (!AnyEntry(entries, row)) return;
         switch (map.Style)
         {
             case PayloadMapStyle.Properties:
@@ -304,7 +323,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WritePairs(List<PayloadTarget> entries, int row, string nameProperty)
+    private void WritePairs(PayloadTarget[] entries, int row, string nameProperty)
     {
         foreach (var entry in entries)
         {
@@ -317,18 +336,18 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool HasContent(PayloadNode node, int row, int position)
+    private bool HasContent(PayloadWritePart part, int row, int position)
     {
-        switch (node)
+        switch (part.Node)
         {
-            case PayloadField field:
-                return ValueOf(field, row, position).HasValue;
-            case PayloadMapPart map:
-                return _plan.MapTargets.TryGetValue(map, out var entries) && AnyEntry(entries, row);
-            case PayloadList list:
-                return _elements[list].Count > 0;
-            case PayloadObject obj:
-                foreach (var child in obj.Children)
+            case PayloadField:
+                return ValueOf(part, row, position).HasValue;
+            case PayloadMapPart:
+                return AnyEntry(part.Entries, row);
+            case PayloadList:
+                return _elements[part.ListIndex].Count > 0;
+            case PayloadObject:
+                foreach (var child in part.Children)
                 {
                     if (HasContent(child, row, position)) return true;
                 }
@@ -338,7 +357,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool AnyEntry(List<PayloadTarget> entries, int row)
+    private bool AnyEntry(PayloadTarget[] entries, int row)
     {
         foreach (var entry in entries)
         {
@@ -347,9 +366,12 @@ internal sealed class PayloadItemBuilder : IDisposable
         return false;
     }
 
-    private PayloadValue ValueOf(PayloadField field, int row, int position)
+    /// <summary>A field's value: its mapped value, or its position in the list when it numbers the elements.</summary>
+    private PayloadValue ValueOf(PayloadWritePart part, int row, int position)
     {
-        if (_plan.FieldTargets.TryGetValue(field, out var target)) return ValueOf(target, row);
+        if (part.Target is { } target)
+            return target.InList is null ? _item[part.Slot] : row >= 0 ? _rows[row][part.Slot] : PayloadValue.Missing;
+        var field = (PayloadField)part.Node;
         if (!field.AutoNumber || position <= 0) return PayloadValue.Missing;
         var text = position.ToString(CultureInfo.InvariantCulture);
         return field.WriteAsText ? PayloadValue.OfText(text) : new PayloadValue(PayloadValueKind.Number, null, position);

@@ -30,6 +30,41 @@ internal sealed class PayloadPlan
         ItemTargets = [.. targets.Where(t => t.InList is null)];
         RowTargets = [.. targets.Where(t => t.InList is not null)];
         ListPlans = [.. template.Lists.Select(list => new PayloadListPlan(list, [.. targets.Where(t => t.InList == list)]))];
+        WriteParts = Writable(template.Item.Children);
+    }
+
+    /// <summary>
+    /// The parts of the item that can be written under this plan, in template order: mapped fields, auto
+    /// numbers, maps with entries, and the objects and lists that hold any of them (the rest of the template
+    /// never is). The JSON writer walks these instead of the whole template, with slots resolved once.
+    /// </summary>
+    public PayloadWritePart[] WriteParts { get; }
+
+    private PayloadWritePart[] Writable(IReadOnlyList<PayloadNode> children)
+    {
+        var parts = new List<PayloadWritePart>();
+        foreach (var child in children)
+        {
+            switch (child)
+            {
+                case PayloadField field when FieldTargets.TryGetValue(field, out var target):
+                    parts.Add(new PayloadWritePart(field) { Target = target, Slot = Slots[target.Index] });
+                    break;
+                case PayloadField { AutoNumber: true } field:
+                    parts.Add(new PayloadWritePart(field));
+                    break;
+                case PayloadMapPart map when MapTargets.TryGetValue(map, out var entries):
+                    parts.Add(new PayloadWritePart(map) { Entries = [.. entries] });
+                    break;
+                case PayloadList list when Array.FindIndex(ListPlans, p => p.List == list) is var index and >= 0 && ListPlans[index].Targets.Length > 0:
+                    parts.Add(new PayloadWritePart(list) { ListIndex = index, Children = Writable(list.Children) });
+                    break;
+                case PayloadObject obj when Writable(obj.Children) is { Length: > 0 } inner:
+                    parts.Add(new PayloadWritePart(obj) { Children = inner });
+                    break;
+            }
+        }
+        return [.. parts];
     }
 
     public PayloadTemplate Template { get; }
@@ -74,6 +109,28 @@ internal sealed class PayloadPlan
             throw new BlockException($"Setting '{problem.Setting}': {problem.Message}") { Setting = problem.Setting };
         return new PayloadPlan(settings, template, targets);
     }
+}
+
+/// <summary>A part of the template that a plan can write (see <see cref="PayloadPlan.WriteParts"/>).</summary>
+internal sealed class PayloadWritePart(PayloadNode node)
+{
+    /// <summary>The template's part: a field, a map, an object or a list.</summary>
+    public PayloadNode Node { get; } = node;
+
+    /// <summary>A mapped field's mapping entry (null for an auto-numbered field that is not mapped).</summary>
+    public PayloadTarget? Target { get; init; }
+
+    /// <summary>A mapped field's slot in the item's values (item level) or in a row's values (inside a list).</summary>
+    public int Slot { get; init; } = -1;
+
+    /// <summary>A map's entries, in mapping order.</summary>
+    public PayloadTarget[] Entries { get; init; } = [];
+
+    /// <summary>A list's index in <see cref="PayloadPlan.ListPlans"/>.</summary>
+    public int ListIndex { get; init; } = -1;
+
+    /// <summary>An object's or a list's writable parts.</summary>
+    public PayloadWritePart[] Children { get; init; } = [];
 }
 
 /// <summary>The mapping entries of one list of the template.</summary>

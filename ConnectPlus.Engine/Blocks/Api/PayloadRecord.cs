@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ConnectPlus.Engine.Data;
 
@@ -26,10 +27,24 @@ public static class PayloadRecord
     /// <summary>Builds the payload record for an item built from <paramref name="rows"/> of <paramref name="schema"/>.</summary>
     public static Record Create(string? key, string payloadJson, RecordSchema schema, IReadOnlyList<Record> rows)
     {
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        return Create(key, Encoding.UTF8.GetBytes(payloadJson), schema, [.. rows], withText: true);
+    }
+
+    /// <summary>
+    /// Builds the payload record of an item: the item (its UTF-8 JSON and source rows) rides along as the
+    /// row's <see cref="Record.Attachment"/>, which API sinks take as it is. The <see cref="Payload"/> and
+    /// <see cref="SourceRows"/> texts are written only <paramref name="withText"/> (when a block other than an
+    /// API sink reads the records, e.g. Write CSV); otherwise those columns are empty.
+    /// </summary>
+    internal static Record Create(string? key, byte[] json, RecordSchema schema, Record[] rows, bool withText)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(rows);
-        var source = rows.Count > 0 ? rows[0].Source : SourceRef.None;
-        return new Record([key, payloadJson, SourceRowsText.Write(schema, rows)], source);
+        var source = rows.Length > 0 ? rows[0].Source : SourceRef.None;
+        string?[] values = withText ? [key, Encoding.UTF8.GetString(json), SourceRowsText.Write(schema, rows)] : [key, null, null];
+        return new Record(values, source) { Attachment = new PayloadItem(json, schema, rows) };
     }
 
     /// <summary>
@@ -73,4 +88,20 @@ public static class PayloadRecord
         }
         return (sourceSchema, rows);
     }
+}
+
+/// <summary>
+/// A built item as it travels from the Build API payload block to an API sink in memory: its JSON in
+/// UTF-8 (written by the builder, so well-formed) and the input rows it was built from, with their schema.
+/// </summary>
+internal sealed record PayloadItem(byte[] Json, RecordSchema SourceSchema, Record[] SourceRows);
+
+/// <summary>
+/// A block that sends built API items: when every receiver of a Build API payload output is one (and takes
+/// the items from the <see cref="Record.Attachment"/>), the builder skips writing the items' text columns.
+/// </summary>
+internal interface IPayloadItemReceiver
+{
+    /// <summary>True when input <paramref name="port"/> sends payload records by their attached item alone.</summary>
+    bool ReadsPayloadItems(string port);
 }

@@ -16,7 +16,10 @@ internal enum PayloadValueKind : byte
     Boolean,
 }
 
-/// <summary>A value converted for its field, ready to write.</summary>
+/// <summary>
+/// A value converted for its field, ready to write. A number keeps its input text when that text is
+/// already a plain JSON number (written as it is, without parsing and formatting it again).
+/// </summary>
 internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text, decimal Number = 0, bool Flag = false)
 {
     public static PayloadValue Missing => default;
@@ -30,6 +33,10 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
         switch (Kind)
         {
             case PayloadValueKind.Text: json.WriteString(name, Text); break;
+            case PayloadValueKind.Number when Text is not null:
+                json.WritePropertyName(name);
+                json.WriteRawValue(Text, skipInputValidation: true);
+                break;
             case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
             case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
             default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
@@ -41,6 +48,10 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
         switch (Kind)
         {
             case PayloadValueKind.Text: json.WriteString(name, Text); break;
+            case PayloadValueKind.Number when Text is not null:
+                json.WritePropertyName(name);
+                json.WriteRawValue(Text, skipInputValidation: true);
+                break;
             case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
             case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
             default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
@@ -55,7 +66,7 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
     /// <summary>The value as it compares for distinct elements (payment modes).</summary>
     public string Identity => Kind switch
     {
-        PayloadValueKind.Number => Number.ToString(CultureInfo.InvariantCulture),
+        PayloadValueKind.Number => Text ?? Number.ToString(CultureInfo.InvariantCulture),
         PayloadValueKind.Boolean => Flag ? "true" : "false",
         _ => Text ?? "",
     };
@@ -91,6 +102,10 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
             case PayloadFieldType.Text:
                 value = PayloadValue.OfText(raw);
                 return true;
+            case PayloadFieldType.Number or PayloadFieldType.WholeNumber when IsPlainNumber(raw, whole: field.Type == PayloadFieldType.WholeNumber):
+                // Already what the decimal would be written as: no parsing and formatting again.
+                value = field.WriteAsText ? PayloadValue.OfText(raw) : new PayloadValue(PayloadValueKind.Number, raw);
+                return true;
             case PayloadFieldType.Number when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var number):
                 value = Number(field, number);
                 return true;
@@ -124,6 +139,31 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
                 message = $"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).";
                 return false;
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="text"/> is a plain JSON number that a decimal writes back unchanged:
+    /// an optional '-', digits without a leading zero (or one 0), and for a non-whole number an optional
+    /// fraction; short enough for a decimal's precision; not a negative zero (a decimal drops that '-').
+    /// </summary>
+    internal static bool IsPlainNumber(string text, bool whole)
+    {
+        if (text.Length is 0 or > 20) return false;
+        var at = text[0] == '-' ? 1 : 0;
+        var start = at;
+        while (at < text.Length && char.IsAsciiDigit(text[at])) at++;
+        var digits = at - start;
+        if (digits == 0 || (digits > 1 && text[start] == '0')) return false;
+        var nonZero = text.AsSpan(start, digits).ContainsAnyExcept('0');
+        if (at < text.Length)
+        {
+            if (whole || text[at] != '.') return false;
+            var fraction = ++at;
+            while (at < text.Length && char.IsAsciiDigit(text[at])) at++;
+            if (at == fraction || at != text.Length) return false;
+            nonZero |= text.AsSpan(fraction).ContainsAnyExcept('0');
+        }
+        return start == 0 || nonZero;
     }
 
     private static PayloadValue Number(PayloadField field, decimal number) =>
