@@ -225,7 +225,8 @@ internal static class RunSummary
         await output.WriteLineAsync();
         await output.WriteLineAsync(string.Format(c, "Outcome: {0}. Rows read: {1:N0} in {2:0.00} s ({3:N0} rows/s). Rejected: {4:N0}.",
             result.Outcome, rows, seconds, rows / seconds, result.Rejected));
-        await output.WriteLineAsync(string.Format(c, "Run CPU: {0:0.00} s (user + system, all threads).", cpu.TotalSeconds));
+        await output.WriteLineAsync(string.Format(c, "Run CPU: {0:0.00} s (user + system, all threads). GC since start: {1:N0} gen0, {2:N0} gen1, {3:N0} gen2; paused {4:0.00} s; {5:N0} MB allocated.",
+            cpu.TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes() / (1024 * 1024)));
         foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"Error file: {file}");
     }
 }

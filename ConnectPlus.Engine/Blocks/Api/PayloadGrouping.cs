@@ -28,6 +28,9 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
     private string? _currentKey;
     private bool _currentIsLate;
     private readonly HashSet<ulong> _closedKeys = [];
+    // The greatest key closed in this file (ordinal): a key above it cannot have been built before, so
+    // sorted input (the usual case) never looks a key up among the closed ones.
+    private string? _maxClosed;
 
     // Whole-file grouping: the file's items in order of first appearance.
     private readonly Dictionary<string, List<Record>> _groups = new(StringComparer.Ordinal);
@@ -55,6 +58,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     _file = row.Source.File;
                     _closedKeys.Clear();
+                    _maxClosed = null;
                 }
                 await AddAsync(_binding, row, cancellationToken).ConfigureAwait(false);
             }
@@ -94,7 +98,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         _currentKey = key;
-        _currentIsLate = _closedKeys.Contains(Hash(key));
+        _currentIsLate = (_maxClosed is not null && string.CompareOrdinal(key, _maxClosed) <= 0) && _closedKeys.Contains(Hash(key));
         if (_currentIsLate) await RejectLateAsync(binding, row, key, cancellationToken).ConfigureAwait(false);
         else _current.Add(row);
     }
@@ -106,7 +110,11 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         if (_current.Count > 0)
         {
             await EmitAsync(_binding, _current, _currentKey, cancellationToken).ConfigureAwait(false);
-            if (_currentKey is not null) _closedKeys.Add(Hash(_currentKey));
+            if (_currentKey is not null)
+            {
+                _closedKeys.Add(Hash(_currentKey));
+                if (_maxClosed is null || string.CompareOrdinal(_currentKey, _maxClosed) > 0) _maxClosed = _currentKey;
+            }
             _current.Clear();
         }
         _currentKey = null;

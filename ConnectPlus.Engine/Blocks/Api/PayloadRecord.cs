@@ -24,11 +24,16 @@ public static class PayloadRecord
     /// <summary>The schema of payload records.</summary>
     public static RecordSchema Schema { get; } = new([Key, Payload, SourceRows]);
 
-    /// <summary>Builds the payload record for an item built from <paramref name="rows"/> of <paramref name="schema"/>.</summary>
+    /// <summary>
+    /// Builds the payload record, in text alone (as read back from a file), for an item built from
+    /// <paramref name="rows"/> of <paramref name="schema"/>.
+    /// </summary>
     public static Record Create(string? key, string payloadJson, RecordSchema schema, IReadOnlyList<Record> rows)
     {
-        ArgumentNullException.ThrowIfNull(payloadJson);
-        return Create(key, Encoding.UTF8.GetBytes(payloadJson), schema, [.. rows], withText: true);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(rows);
+        var source = rows.Count > 0 ? rows[0].Source : SourceRef.None;
+        return new Record([key, payloadJson, SourceRowsText.Write(schema, rows)], source);
     }
 
     /// <summary>

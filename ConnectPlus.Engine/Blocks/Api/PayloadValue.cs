@@ -92,7 +92,8 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
         message = null;
         value = PayloadValue.Missing;
         if (raw is null) return true;
-        if (string.IsNullOrWhiteSpace(raw))
+        // Most values start with a visible character: only the others can be blank.
+        if (raw.Length == 0 || (char.IsWhiteSpace(raw[0]) && string.IsNullOrWhiteSpace(raw)))
         {
             if (field.Type == PayloadFieldType.Text && keepEmptyText) value = PayloadValue.OfText(raw);
             return true;
@@ -154,16 +155,15 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
         while (at < text.Length && char.IsAsciiDigit(text[at])) at++;
         var digits = at - start;
         if (digits == 0 || (digits > 1 && text[start] == '0')) return false;
-        var nonZero = text.AsSpan(start, digits).ContainsAnyExcept('0');
         if (at < text.Length)
         {
             if (whole || text[at] != '.') return false;
             var fraction = ++at;
             while (at < text.Length && char.IsAsciiDigit(text[at])) at++;
             if (at == fraction || at != text.Length) return false;
-            nonZero |= text.AsSpan(fraction).ContainsAnyExcept('0');
         }
-        return start == 0 || nonZero;
+        // "-0", "-0.00": a decimal writes those without the '-'.
+        return start == 0 || text.AsSpan(start).ContainsAnyExcept('0', '.');
     }
 
     private static PayloadValue Number(PayloadField field, decimal number) =>
