@@ -4,7 +4,9 @@
 # same pre-built payloads to the same sandbox. Prints numbers; never fails on a time. See bench/README.md.
 #
 # usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
-#                                [--parallel 4] [--port 5077] [--rounds 1] [--skip-build]
+#                                [--parallel 4] [--port 5077] [--rounds 1] [--skip-build] [--pin]
+#        --pin: the sandbox on CPU 0, the plain loop and the CLI on CPU 1 (taskset), as when the API has
+#        machines of its own; without it all three share every core.
 # exit:  0 all runs done; 1 a step failed; 2 usage.
 set -euo pipefail
 
@@ -17,6 +19,7 @@ PARALLEL=4
 PORT=5077
 ROUNDS=1
 BUILD=1
+PIN=0
 CLI="$ROOT/ConnectPlus.Web/bin/Release/net10.0/ConnectPlus.Web"
 BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
 SAMPLE="$ROOT/samples/transactions-to-capillary.json"
@@ -25,7 +28,7 @@ SINK_ONLY_FLOW="$ROOT/bench/capillary-payload-file.json"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$1" >&2; exit "${2:-1}"; }
-usage() { sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,6 +39,7 @@ while [[ $# -gt 0 ]]; do
     --port) [[ $# -ge 2 ]] || usage; PORT="$2"; shift 2 ;;
     --rounds) [[ $# -ge 2 ]] || usage; ROUNDS="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
+    --pin) PIN=1; shift ;;
     -h|--help) usage ;;
     *) printf 'bench: unknown option %s\n' "$1" >&2; usage ;;
   esac
@@ -55,13 +59,20 @@ if [[ $BUILD -eq 1 ]]; then
   dotnet build "$ROOT/bench/ConnectPlus.Bench/ConnectPlus.Bench.csproj" -c Release -v quiet -nologo || die "the Release build of the bench tool failed."
 fi
 [[ -x "$CLI" && -x "$BENCH" ]] || die "$CLI or $BENCH is missing: run without --skip-build."
+SERVER_CPU=(); CLIENT_CPU=()
+if [[ $PIN -eq 1 ]]; then
+  command -v taskset >/dev/null || die "--pin needs taskset (util-linux)."
+  [[ $(nproc) -ge 2 ]] || die "--pin needs 2 CPUs or more."
+  SERVER_CPU=(taskset -c 0); CLIENT_CPU=(taskset -c 1)
+  say "== pinned: sandbox on CPU 0, clients on CPU 1"
+fi
 
 # The app, for its sandbox: quiet, a short request log (the page's), tokens that outlive the runs.
 URL="http://127.0.0.1:$PORT"
 SANDBOX="$URL/sandbox/capillary"
 Logging__LogLevel__Default=Warning \
   Sandbox__RequestLogSize=1000 Sandbox__Faults__TokenTtlSeconds=86400 \
-  "$CLI" --urls "$URL" >"$OUT/app.log" 2>&1 &
+  "${SERVER_CPU[@]}" "$CLI" --urls "$URL" >"$OUT/app.log" 2>&1 &
 APP=$!
 trap 'kill "$APP" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
@@ -114,7 +125,7 @@ for n in $BILLS; do
     say "== $n bills, round $round of $ROUNDS: plain loop, pipeline, sink alone (each on a fresh sandbox)"
     fresh_sandbox
     a=$(app_cpu)
-    "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
+    "${CLIENT_CPU[@]}" "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
       || die "the plain loop failed."
     b=$(app_cpu)
     results+=("$n|$round|plain|$(value "$dir/plain.txt" seconds)|$(value "$dir/plain.txt" cpu_seconds)|$(minus "$b" "$a")|-|$(sandbox_bills)")
@@ -124,7 +135,7 @@ for n in $BILLS; do
     rm -rf "$run"; mkdir -p "$run/input" "$run/results"; cp "$dir/bills.csv" "$run/input/"
     a=$(app_cpu)
     set +e
-    "$BENCH" measure --report "$run/measure.txt" -- "$CLI" run --flow "$SAMPLE" --quiet \
+    "$BENCH" measure --report "$run/measure.txt" -- "${CLIENT_CPU[@]}" "$CLI" run --flow "$SAMPLE" --quiet \
       --connections "$OUT/connections.json" --runs "$run/runs" \
       --set "source.folder=$run/input" --set "destination.folder=$run/results" \
       --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$run/cli.log" 2>&1
@@ -139,7 +150,7 @@ for n in $BILLS; do
     only="$dir/sink-only"
     rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
     a=$(app_cpu)
-    "$BENCH" measure --report "$only/measure.txt" -- "$CLI" run --flow "$SINK_ONLY_FLOW" --quiet \
+    "$BENCH" measure --report "$only/measure.txt" -- "${CLIENT_CPU[@]}" "$CLI" run --flow "$SINK_ONLY_FLOW" --quiet \
       --connections "$OUT/connections.json" --runs "$only/runs" --set "source.folder=$only/input" \
       --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL" >"$only/cli.log" 2>&1 \
       || die "the sink-only run failed; see $only/cli.log."

@@ -22,8 +22,17 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
 
     public async Task<BatchOutcome> SendAsync(ApiBatch batch, CancellationToken cancellationToken)
     {
-        var body = new ArrayBufferWriter<byte>(EstimateSize(batch));
+        using var body = new PooledBody(EstimateSize(batch));
         target.WriteBody(batch, body);
+        var outcome = await SendAsync(batch, body, cancellationToken).ConfigureAwait(false);
+        // Only now that every attempt has its whole answer is the body surely read no more: its buffer
+        // goes back to the pool. A send that threw leaves it to the garbage collector.
+        body.Release();
+        return outcome;
+    }
+
+    private async Task<BatchOutcome> SendAsync(ApiBatch batch, PooledBody body, CancellationToken cancellationToken)
+    {
         var retries = 0;
         var yields = 0;
         var waited = TimeSpan.Zero;
@@ -36,7 +45,7 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
             ApiResponse response;
             try
             {
-                response = await client.SendAsync(target.Method, target.Url, body.WrittenMemory, policy.Headers, cancellationToken).ConfigureAwait(false);
+                response = await client.SendAsync(target.Method, target.Url, body.Written, policy.Headers, cancellationToken).ConfigureAwait(false);
             }
             catch (ConnectionException ex) when (ex.Transient)
             {
@@ -110,5 +119,51 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
         var size = 64;
         foreach (var item in batch.Items) size += item.Json.Length + 1;
         return size;
+    }
+
+    /// <summary>
+    /// A request body in a buffer rented from the shared pool (a batch's body is tens of kilobytes, made
+    /// for every request): returned by <see cref="Release"/>, or left to the collector when not released.
+    /// </summary>
+    private sealed class PooledBody(int size) : IBufferWriter<byte>, IDisposable
+    {
+        private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, size));
+        private int _written;
+        private bool _released;
+
+        public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _written);
+
+        public void Advance(int count) => _written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _buffer.AsMemory(_written);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return _buffer.AsSpan(_written);
+        }
+
+        /// <summary>Gives the buffer back to the pool: nothing may read <see cref="Written"/> after this.</summary>
+        public void Release() => _released = true;
+
+        public void Dispose()
+        {
+            if (_released && _buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+            _buffer = null;
+        }
+
+        private void Ensure(int sizeHint)
+        {
+            var needed = _written + Math.Max(1, sizeHint);
+            if (needed <= _buffer!.Length) return;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            _buffer.AsSpan(0, _written).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
     }
 }

@@ -14,7 +14,9 @@ namespace ConnectPlus.Engine.Blocks.Api;
 internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, BuildApiPayloadSettings settings) : IDisposable
 {
     private readonly PayloadItemBuilder _builder = new(plan, settings.RowErrors);
-    private readonly RecordOutput _output = new(context, "payloads");
+    // An item is a whole bill (its JSON and its rows): batches of a fraction of the run's batch size keep
+    // what waits in the link to the sink to a few megabytes, so that less of it lives through a collection.
+    private readonly RecordOutput _output = new(context, "payloads", Math.Clamp(context.BatchSize / 8, 1, 128));
     private readonly FormulaEnvironment _environment = new() { Time = context.Time };
     private readonly List<PayloadReject> _rejects = [];
     private readonly bool _wholeFile = settings.GroupMode == PayloadGroupMode.WholeFile;

@@ -7,8 +7,9 @@ namespace ConnectPlus.Engine.Blocks.Transform;
 /// Collects rows for one output port into batches of the run's batch size, starting a new batch
 /// when the rows' columns change (e.g. the next input file has another header).
 /// </summary>
-internal sealed class RecordOutput(BlockContext context, string port)
+internal sealed class RecordOutput(BlockContext context, string port, int? batchSize = null)
 {
+    private readonly int _batchSize = batchSize ?? context.BatchSize;
     private RecordBatchBuilder? _builder;
 
     /// <summary>Rows added so far.</summary>
@@ -20,7 +21,7 @@ internal sealed class RecordOutput(BlockContext context, string port)
         // Not an async method: most rows only join the current batch, and skip the state machine.
         if (_builder is not null && !_builder.Schema.SameColumns(schema))
             return FlushThenAddAsync(schema, row, cancellationToken);
-        _builder ??= new RecordBatchBuilder(schema, context.BatchSize);
+        _builder ??= new RecordBatchBuilder(schema, _batchSize);
         Count++;
         return _builder.Add(row) ? context.WriteAsync(port, _builder.Take(), cancellationToken) : ValueTask.CompletedTask;
     }
