@@ -109,9 +109,14 @@ internal static class ApiTransport
         return request;
     }
 
-    /// <summary>Sends and reads the whole answer; no answer at all becomes a <see cref="ConnectionException"/>.</summary>
+    /// <summary>
+    /// Sends and reads the whole answer; no answer at all becomes a <see cref="ConnectionException"/>.
+    /// Nothing is sent once <paramref name="cancellationToken"/> is cancelled (a run stopped by a fault
+    /// elsewhere must not start new requests, whatever the handler does with the token).
+    /// </summary>
     public static async Task<ApiResponse> SendAsync(HttpClient http, HttpRequestMessage request, string display, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);

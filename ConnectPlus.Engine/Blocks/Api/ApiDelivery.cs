@@ -20,6 +20,13 @@ namespace ConnectPlus.Engine.Blocks.Api;
 /// batches were cut, and is the only one that writes to the block's outputs. Requests in flight are
 /// bounded by a semaphore, outcomes waiting to be reported by a bounded channel: memory stays flat
 /// whatever the input's size.
+/// <para>
+/// A fault that stops the run (a refused sign-in, a broken output) is recorded as the run's cause the
+/// moment it happens, then everything is cancelled: no request starts after it (the sender and the
+/// transport check the cancellation before each attempt). Requests already in flight at that moment
+/// (up to <c>parallelRequests</c> - 1) are cancelled and awaited; one whose attempt had already
+/// passed that check may still reach the server. Their outcomes are not reported.
+/// </para>
 /// </remarks>
 internal sealed class ApiDelivery : IDisposable
 {
@@ -36,6 +43,9 @@ internal sealed class ApiDelivery : IDisposable
     private Dictionary<(string Source, long Batch), Checkpoint> _acknowledged = [];
     private HashSet<string> _resumedSources = new(StringComparer.Ordinal);
     private long _items, _skippedItems, _skippedBatches, _alreadyDelivered, _rejectedItems, _checkpointFailures;
+    // The first fault that stopped the delivery: the producer, the reporter and the requests see only
+    // cancellations after it, and the reporter may stop before it reaches the failed request's task.
+    private Exception? _fault;
 
     public ApiDelivery(BlockContext context, ApiSinkSettings settings, IApiClient client, IApiTarget target, IApiItemReader reader,
         ApiSendPolicy policy, IReadOnlyList<string> resultColumns)
@@ -74,11 +84,11 @@ internal sealed class ApiDelivery : IDisposable
         {
             await Task.WhenAll(producing, reporting).ConfigureAwait(false);
         }
-        catch (Exception) when (FirstCause(producing, reporting) is ConnectionException { Failure: ConnectionFailure.AuthenticationFailed } refused)
+        catch (Exception) when (Cause(producing, reporting) is ConnectionException { Failure: ConnectionFailure.AuthenticationFailed } refused)
         {
             throw new BlockException($"{refused.Message} The run stops: every further request would be refused.", refused) { Setting = "connection" };
         }
-        catch (Exception) when (FirstCause(producing, reporting) is { } cause)
+        catch (Exception) when (Cause(producing, reporting) is { } cause)
         {
             ExceptionDispatchInfo.Throw(cause);
         }
@@ -145,7 +155,7 @@ internal sealed class ApiDelivery : IDisposable
         catch (Exception ex)
         {
             queue.TryComplete(ex);
-            await stop.CancelAsync().ConfigureAwait(false);
+            await StopAsync(ex, stop).ConfigureAwait(false);
             throw;
         }
     }
@@ -196,8 +206,9 @@ internal sealed class ApiDelivery : IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Stop at once (before this slot is free for another request); the reporter rethrows the cause.
-            await stop.CancelAsync().ConfigureAwait(false);
+            // Stop at once, before this slot is free for another request. The fault is recorded first:
+            // the reporter may see the cancellation before it reaches this request's task.
+            await StopAsync(ex, stop).ConfigureAwait(false);
             throw;
         }
         finally
@@ -240,11 +251,18 @@ internal sealed class ApiDelivery : IDisposable
                 await ReportAsync(outcome, ct).ConfigureAwait(false);
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            await StopAsync(ex, stop).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Records <paramref name="fault"/> as the cause if it is the first real one, then cancels everything.</summary>
+    private async Task StopAsync(Exception fault, CancellationTokenSource stop)
+    {
+        if (fault is not OperationCanceledException and not ChannelClosedException) Interlocked.CompareExchange(ref _fault, fault, null);
+        await stop.CancelAsync().ConfigureAwait(false);
     }
 
     private async Task ReportAsync(BatchOutcome outcome, CancellationToken ct)
@@ -304,8 +322,10 @@ internal sealed class ApiDelivery : IDisposable
 
     private static string Display(string source) => source.Length == 0 ? "the input" : source;
 
-    private static Exception? FirstCause(params Task[] tasks)
+    /// <summary>The first fault recorded, else the tasks' own (a cancellation of the run itself).</summary>
+    private Exception? Cause(params Task[] tasks)
     {
+        if (Volatile.Read(ref _fault) is { } fault) return fault;
         var errors = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
         return errors.Find(e => e is not OperationCanceledException and not ChannelClosedException) ?? errors.FirstOrDefault();
     }

@@ -41,6 +41,8 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
         for (var attempt = 1; ; attempt++)
         {
             await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A fault elsewhere (a refused sign-in) stopped the run while this batch waited: send nothing more.
+            cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _requests);
             ApiResponse response;
             try

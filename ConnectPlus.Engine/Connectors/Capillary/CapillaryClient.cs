@@ -13,7 +13,9 @@ namespace ConnectPlus.Engine.Connectors.Capillary;
 /// OAuth: the token from <c>POST {base}/v3/oauth/token/generate</c> is kept and renewed
 /// <see cref="CapillaryConnectionSettings.TokenRefreshMarginSeconds"/> before its <c>ttlSeconds</c> run out,
 /// and once more when a request is answered 401 (the token may have been revoked). Many requests in
-/// flight share one renewal: the first to need it fetches, the others wait for it. Thread-safe; one
+/// flight share one renewal: the first to need it fetches, the others wait for it. A refused client
+/// key stays refused for the client's life (one run): the requests that waited for that sign-in, and
+/// any after them, fail with the same message without asking the token service again. Thread-safe; one
 /// client serves every block of a run that uses the connection. Tokens and secrets are never logged
 /// nor put in messages.
 /// </remarks>
@@ -34,6 +36,7 @@ public sealed class CapillaryClient : IApiClient
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
     private readonly KeyValuePair<string, string>[] _fixedHeaders;
     private volatile AccessToken? _token;
+    private volatile ConnectionException? _keyRefused;
     private long _tokensIssued;
 
     /// <param name="connectionName">The connection's name (for messages).</param>
@@ -131,10 +134,13 @@ public sealed class CapillaryClient : IApiClient
     private async ValueTask<string> TokenAsync(string? stale, CancellationToken cancellationToken)
     {
         if (Usable(_token, stale) is { } held) return held;
+        ThrowIfKeyRefused();
         await _tokenLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (Usable(_token, stale) is { } fetchedMeanwhile) return fetchedMeanwhile;
+            // The fetch this request waited for was refused: asking again would be refused too.
+            ThrowIfKeyRefused();
             var token = await FetchTokenAsync(cancellationToken).ConfigureAwait(false);
             _token = token;
             return token.Value;
@@ -143,6 +149,12 @@ public sealed class CapillaryClient : IApiClient
         {
             _tokenLock.Release();
         }
+    }
+
+    private void ThrowIfKeyRefused()
+    {
+        // A new exception per request: one exception object must not be thrown on many threads at once.
+        if (_keyRefused is { } refused) throw Refused(refused.Message);
     }
 
     private string? Usable(AccessToken? token, string? stale) =>
@@ -156,7 +168,7 @@ public sealed class CapillaryClient : IApiClient
         var issued = _time.GetUtcNow();
         var response = await ApiTransport.SendAsync(_http, request, Display, cancellationToken).ConfigureAwait(false);
         if (response.Status is 400 or 401 or 403)
-            throw Refused($"Capillary refused the client key '{_settings.ClientKey}' of {Display} ({response}): {response.ServerMessage()} Check the client key and secret.");
+            throw _keyRefused = Refused($"Capillary refused the client key '{_settings.ClientKey}' of {Display} ({response}): {response.ServerMessage()} Check the client key and secret.");
         if (response.Status != 200)
         {
             // A gateway error or a busy token service: worth another try later.
@@ -164,7 +176,7 @@ public sealed class CapillaryClient : IApiClient
         }
         var (value, ttl) = ReadToken(response.Body);
         if (string.IsNullOrEmpty(value))
-            throw Refused($"Capillary gave no access token for the client key '{_settings.ClientKey}' of {Display}: {response.ServerMessage()}");
+            throw _keyRefused = Refused($"Capillary gave no access token for the client key '{_settings.ClientKey}' of {Display}: {response.ServerMessage()}");
         Interlocked.Increment(ref _tokensIssued);
         var lifetime = TimeSpan.FromSeconds(ttl ?? DefaultTtlSeconds);
         var margin = TimeSpan.FromSeconds(_settings.TokenRefreshMarginSeconds);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ConnectPlus.Engine.Blocks.Api;
 using ConnectPlus.Engine.Connectors;
+using ConnectPlus.Engine.Connectors.Capillary;
 using ConnectPlus.Engine.Data;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Runtime;
@@ -373,6 +374,54 @@ public sealed class CapillaryApiBlockTests
         Assert.Equal(2, api.ApiRequests.Count);
         Assert.DoesNotContain("token-", result.Run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_FailsWithTheRefusedSignIn_AndStartsNoRequestAfterIt_WhenOtherRequestsAreStillInFlight()
+    {
+        // Two requests at once: b-1 is held in flight until the run cancels it; meanwhile b-2..b-9 are
+        // answered and wait to be reported behind it (filling the queue), and b-10's fresh token is
+        // refused. The reporter never reaches b-10's outcome: the refusal must still be the run's cause.
+        const string unauthorized = """{"errors":[{"status":false,"code":401,"message":"Unauthorized: the token is missing, unknown or expired"}]}""";
+        var firstInFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heldRequestCancelled = false;
+        var requestsWhenRefused = -1;
+        var api = new FakeApi();
+        api.BeforeAnswer = async (request, ct) =>
+        {
+            // Both waits are bounded, so that a run that never stops fails the assertions instead of hanging the test.
+            switch (BillOf(request))
+            {
+                case "b-1":
+                    firstInFlight.TrySetResult();
+                    await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(30), ct));
+                    heldRequestCancelled = ct.IsCancellationRequested;
+                    break;
+                case "b-10":
+                    // b-1's request may start late (its task queued behind the others): refuse only once it is in flight.
+                    await Task.WhenAny(firstInFlight.Task, Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None));
+                    break;
+            }
+        };
+        api.Answer = (request, _) =>
+        {
+            if (BillOf(request) != "b-10") return FakeApi.V2AllSucceeded(request);
+            if (request.Header(CapillaryClient.TokenHeader) == "token-2") Volatile.Write(ref requestsWhenRefused, api.Requests.Count);
+            return FakeApi.Json(401, unauthorized);
+        };
+
+        var result = await Sink(new { connection = "brand", batchSize = 1, parallelRequests = 2 }, api, Bills(10)).RunAsync();
+
+        Assert.Equal(RunOutcome.Failed, result.Run.Outcome);
+        Assert.Contains("Capillary refused a fresh access token of capillary connection 'brand' (https://capillary.test) (HTTP 401): Unauthorized: the token is missing, unknown or expired.", result.Run.Error, StringComparison.Ordinal);
+        Assert.Contains("The run stops", result.Run.Error, StringComparison.Ordinal);
+        Assert.True(heldRequestCancelled, "The request in flight when the sign-in was refused should have been cancelled.");
+        // Every request, token requests included, started before the refusal was answered.
+        Assert.Equal(api.Requests.Count, Volatile.Read(ref requestsWhenRefused));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => $"b-{i}").Append("b-10").Order(StringComparer.Ordinal), api.ApiRequests.Select(BillOf).Order(StringComparer.Ordinal));
+        Assert.Equal(2, api.TokensIssued);
+    }
+
+    private static string BillOf(FakeRequest request) => request.Json.AsArray()[0]!["billNumber"]!.GetValue<string>();
 
     [Fact]
     public async Task Run_FailsTheRun_WithTheServersMessage_WhenTheClientKeyIsWrong()

@@ -66,6 +66,56 @@ public sealed class CapillaryClientTests
     }
 
     [Fact]
+    public async Task SendAsync_AsksForATokenOnce_WhenTheKeyIsRefusedWhileManyRequestsWait()
+    {
+        var release = new TaskCompletionSource();
+        var api = new FakeApi { BeforeToken = () => release.Task };
+        using var client = new CapillaryClient("brand", OAuth(secret: "nope"), api);
+
+        var requests = Enumerable.Range(0, 10).Select(_ => Task.Run(() => Post(client))).ToList();
+        await Task.Delay(100);
+        release.SetResult();
+        var late = await Assert.ThrowsAsync<ConnectionException>(() => Post(client));
+
+        foreach (var request in requests)
+        {
+            var error = await Assert.ThrowsAsync<ConnectionException>(() => request);
+            Assert.Equal(ConnectionFailure.AuthenticationFailed, error.Failure);
+            Assert.Contains("Capillary refused the client key 'key' of capillary connection 'brand' (https://capillary.test) (HTTP 401): access forbidden.", error.Message, StringComparison.Ordinal);
+        }
+        Assert.Equal(ConnectionFailure.AuthenticationFailed, late.Failure);
+        Assert.Single(api.Requests);
+        Assert.Empty(api.ApiRequests);
+    }
+
+    [Fact]
+    public async Task SendAsync_SendsNothingMore_WhenCancelledWhileItsRequestWasInFlight()
+    {
+        // Two requests signed in with token-1; the first is held in flight. The second is refused, renews
+        // (token-2) and passes. Then the caller cancels (a fault elsewhere stopped the run) and the held
+        // request's 401 arrives: it must not renew nor send again.
+        using var stop = new CancellationTokenSource();
+        var hold = new TaskCompletionSource();
+        var api = new FakeApi
+        {
+            BeforeAnswer = (r, _) => r.Body == "[1]" ? hold.Task : Task.CompletedTask,
+            Answer = (r, _) => r.Header(CapillaryClient.TokenHeader) == "token-1" ? FakeApi.Gateway(401) : FakeApi.Json(200, "{}"),
+        };
+        using var client = new CapillaryClient("brand", OAuth(), api);
+
+        var held = Task.Run(() => client.SendAsync(HttpMethod.Post, "/v2/transactions/bulk", "[1]"u8.ToArray(), [], stop.Token));
+        while (api.ApiRequests.Count == 0) await Task.Delay(10);
+        var renewed = await client.SendAsync(HttpMethod.Post, "/v2/transactions/bulk", "[2]"u8.ToArray(), [], CancellationToken.None);
+        await stop.CancelAsync();
+        hold.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held);
+        Assert.Equal(200, renewed.Status);
+        Assert.Equal(["[1]", "[2]", "[2]"], api.ApiRequests.Select(r => r.Body));
+        Assert.Equal(2, api.TokensIssued);
+    }
+
+    [Fact]
     public async Task TestAsync_FailsWithAuthenticationFailed_AndTheServersMessage_WhenTheSecretIsWrong()
     {
         using var client = new CapillaryClient("brand", OAuth(secret: "nope"), new FakeApi());

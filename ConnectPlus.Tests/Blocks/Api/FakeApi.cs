@@ -43,6 +43,12 @@ public sealed class FakeApi : HttpMessageHandler
     /// <summary>Awaited before answering a token request (to hold many requests on one refresh).</summary>
     public Func<Task>? BeforeToken { get; set; }
 
+    /// <summary>
+    /// Awaited before answering an API request, with the request's own cancellation token (to hold a
+    /// request in flight, e.g. until the client cancels it). The request is already in <see cref="Requests"/>.
+    /// </summary>
+    public Func<FakeRequest, CancellationToken, Task>? BeforeAnswer { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
@@ -55,6 +61,7 @@ public sealed class FakeApi : HttpMessageHandler
             if (BeforeToken is not null) await BeforeToken();
             return TokenAnswer?.Invoke(received) ?? Token(received);
         }
+        if (BeforeAnswer is not null) await BeforeAnswer(received, cancellationToken);
         return Answer(received, Interlocked.Increment(ref _calls) - 1);
     }
 
