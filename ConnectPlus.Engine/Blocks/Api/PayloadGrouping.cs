@@ -29,9 +29,11 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
     private readonly List<Record> _current = [];
     private string? _currentKey;
     private bool _currentIsLate;
-    private readonly HashSet<ulong> _closedKeys = [];
-    // The greatest key closed in this file (ordinal): a key above it cannot have been built before, so
-    // sorted input (the usual case) never looks a key up among the closed ones.
+    // The keys closed in this file, as 64-bit hashes: appended to a list (8 bytes each, in order) while no key
+    // needs looking up, and put in a set on the first one that does. The greatest key closed (ordinal) tells:
+    // a key above it cannot have been built before, so sorted input (the usual case) never needs the set.
+    private readonly List<ulong> _closedList = [];
+    private HashSet<ulong>? _closedSet;
     private string? _maxClosed;
 
     // Whole-file grouping: the file's items in order of first appearance.
@@ -59,7 +61,8 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
                 {
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     _file = row.Source.File;
-                    _closedKeys.Clear();
+                    _closedList.Clear();
+                    _closedSet = null;
                     _maxClosed = null;
                 }
                 await AddAsync(_binding, row, cancellationToken).ConfigureAwait(false);
@@ -100,7 +103,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         _currentKey = key;
-        _currentIsLate = (_maxClosed is not null && string.CompareOrdinal(key, _maxClosed) <= 0) && _closedKeys.Contains(Hash(key));
+        _currentIsLate = WasClosed(key);
         if (_currentIsLate) await RejectLateAsync(binding, row, key, cancellationToken).ConfigureAwait(false);
         else _current.Add(row);
     }
@@ -112,11 +115,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         if (_current.Count > 0)
         {
             await EmitAsync(_binding, _current, _currentKey, cancellationToken).ConfigureAwait(false);
-            if (_currentKey is not null)
-            {
-                _closedKeys.Add(Hash(_currentKey));
-                if (_maxClosed is null || string.CompareOrdinal(_currentKey, _maxClosed) > 0) _maxClosed = _currentKey;
-            }
+            if (_currentKey is not null) Close(_currentKey);
             _current.Clear();
         }
         _currentKey = null;
@@ -149,6 +148,26 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         return context.RejectAsync(binding.Input, row, BuildApiPayloadBlock.UnsortedErrorCode,
             $"The key '{key}' ({columns}) came back after other keys: its item was already built from the earlier rows, and a second item with the same key would be refused as a duplicate or complete the first wrongly. Sort the input by {columns}, or set 'Group mode' to wholeFile.",
             cancellationToken);
+    }
+
+    /// <summary>Whether an item with this key was already built from earlier rows of the file.</summary>
+    private bool WasClosed(string key)
+    {
+        if (_maxClosed is null || string.CompareOrdinal(key, _maxClosed) > 0) return false;
+        if (_closedSet is null)
+        {
+            _closedSet = [.. _closedList];
+            _closedList.Clear();
+            _closedList.TrimExcess();
+        }
+        return _closedSet.Contains(Hash(key));
+    }
+
+    private void Close(string key)
+    {
+        if (_closedSet is null) _closedList.Add(Hash(key));
+        else _closedSet.Add(Hash(key));
+        if (_maxClosed is null || string.CompareOrdinal(key, _maxClosed) > 0) _maxClosed = key;
     }
 
     /// <summary>64-bit FNV-1a of a key: remembering built keys costs 8 bytes each, not the key text.</summary>

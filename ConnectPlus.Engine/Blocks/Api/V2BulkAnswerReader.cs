@@ -157,8 +157,8 @@ internal static class V2BulkAnswerReader
 
     private static bool TryReadEffect(ref Utf8JsonReader reader, Points points)
     {
-        string? type = null, amount = null;
-        bool seenType = false, seenAmount = false;
+        bool seenType = false, seenAmount = false, isPoints = false;
+        decimal? amount = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("type"u8))
@@ -166,14 +166,17 @@ internal static class V2BulkAnswerReader
                 if (seenType) return false;
                 seenType = true;
                 reader.Read();
-                type = Text(ref reader);
+                // "points" as the API writes it is read without making a string; any other case or spelling is compared as text.
+                isPoints = reader.TokenType == JsonTokenType.String
+                    && (reader.ValueTextEquals("points"u8) || string.Equals(reader.GetString(), "points", StringComparison.OrdinalIgnoreCase));
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
             }
             else if (reader.ValueTextEquals("awardedPoints"u8))
             {
                 if (seenAmount) return false;
                 seenAmount = true;
                 reader.Read();
-                amount = Text(ref reader);
+                amount = Amount(ref reader);
             }
             else
             {
@@ -181,9 +184,7 @@ internal static class V2BulkAnswerReader
                 reader.Skip();
             }
         }
-        if (string.Equals(type, "points", StringComparison.OrdinalIgnoreCase)
-            && decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
-            points.Total = (points.Total ?? 0) + value;
+        if (isPoints && amount is { } value) points.Total = (points.Total ?? 0) + value;
         return true;
     }
 
@@ -228,6 +229,23 @@ internal static class V2BulkAnswerReader
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             default:
                 reader.Skip();
+                return null;
+        }
+    }
+
+    /// <summary>A number, or a string holding one (as Capillary writes some amounts); null otherwise.</summary>
+    private static decimal? Amount(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetDecimal(out var number) ? number : null;
+            case JsonTokenType.String:
+                return decimal.TryParse(reader.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+            case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                reader.Skip();
+                return null;
+            default:
                 return null;
         }
     }

@@ -69,6 +69,21 @@ public sealed class BuildApiPayloadBlockTests
     }
 
     [Fact]
+    public async Task Run_TellsKeysThatComeBack_FromKeysBelowTheGreatestThatAreNew_BeforeAndAfterTheFirstLookUp()
+    {
+        // B3 then B2: B2 is below the greatest key closed, so it is looked up (not found: a new item). After that
+        // first look-up, keys closed later (B2, B4) must still be recognised when they come back.
+        var result = await Build(V2(), Bills,
+            Bill("B1", "s1"), Bill("B3", "s2"), Bill("B2", "s3"), Bill("B4", "s4"), Bill("B2", "s5"), Bill("B4", "s6"), Bill("B5", "s7"), Bill("B1", "s8")).RunAsync();
+
+        result.AssertSucceeded();
+        Assert.Equal(["B1", "B3", "B2", "B4", "B5"], result.Keys());
+        var rejected = result.Rejected();
+        Assert.Equal([6L, 7L, 9L], rejected.Select(r => r.Line));
+        Assert.All(rejected, r => Assert.Equal(BuildApiPayloadBlock.UnsortedErrorCode, r.Code));
+    }
+
+    [Fact]
     public async Task Run_GroupsRowsInAnyOrder_InWholeFileMode_InOrderOfFirstAppearance()
     {
         var result = await Build(V2(groupMode: "wholeFile"), Bills,
