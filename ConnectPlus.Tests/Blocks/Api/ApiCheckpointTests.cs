@@ -197,6 +197,34 @@ public sealed class FileCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordAsync_SharesFlushes_SpacingThemByTheGatherTime_AndEachCompletesOnlyOnceItsLineIsInTheFile()
+    {
+        var gather = TimeSpan.FromMilliseconds(40);
+        using var store = new FileCheckpointStore(_folder["checkpoints"], gather);
+        var flushes = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        store.OnFlush = () => flushes.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+        var path = store.PathFor("Daily bills");
+
+        // 4 requests recording one batch after another, as an API sink's requests do.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(stream => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var batch = stream * 100 + i;
+                await store.RecordAsync(Point("a.csv", batch), default);
+                Assert.Contains($"\"batch\":{batch},", await File.ReadAllTextAsync(path));
+            }
+        })));
+
+        var loaded = await store.LoadAsync("Daily bills", "sink", default);
+        Assert.Equal(40, loaded.Count);
+        var starts = flushes.ToArray();
+        Assert.InRange(starts.Length, 1, 20);
+        for (var i = 1; i < starts.Length; i++)
+            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(starts[i - 1], starts[i]) >= gather - TimeSpan.FromMilliseconds(2), $"flushes {i - 1} and {i} were closer than {gather.TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task Load_IgnoresALineCutShortByACrash()
     {
         using var store = new FileCheckpointStore(_folder["checkpoints"]);
