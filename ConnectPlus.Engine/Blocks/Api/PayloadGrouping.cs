@@ -32,7 +32,7 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
     // The keys closed in this file, as 64-bit hashes: appended to a list (8 bytes each, in order) while no key
     // needs looking up, and put in a set on the first one that does. The greatest key closed (ordinal) tells:
     // a key above it cannot have been built before, so sorted input (the usual case) never needs the set.
-    private readonly List<ulong> _closedList = [];
+    private readonly HashLog _closedList = new();
     private HashSet<ulong>? _closedSet;
     private string? _maxClosed;
 
@@ -156,9 +156,8 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         if (_maxClosed is null || string.CompareOrdinal(key, _maxClosed) > 0) return false;
         if (_closedSet is null)
         {
-            _closedSet = [.. _closedList];
+            _closedSet = _closedList.ToSet();
             _closedList.Clear();
-            _closedList.TrimExcess();
         }
         return _closedSet.Contains(Hash(key));
     }
@@ -179,5 +178,44 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
             hash = (hash ^ c) * 1099511628211UL;
         }
         return hash;
+    }
+
+    /// <summary>
+    /// Hashes appended in chunks of 64K: 8 bytes each, and no copy of everything so far each time it
+    /// grows (a list doubling its array would briefly hold 1.5 times as much).
+    /// </summary>
+    private sealed class HashLog
+    {
+        private const int ChunkSize = 1 << 16;
+        private readonly List<ulong[]> _chunks = [];
+        private int _inLast = ChunkSize;
+
+        public void Add(ulong hash)
+        {
+            if (_inLast == ChunkSize)
+            {
+                _chunks.Add(new ulong[ChunkSize]);
+                _inLast = 0;
+            }
+            _chunks[^1][_inLast++] = hash;
+        }
+
+        public HashSet<ulong> ToSet()
+        {
+            var set = new HashSet<ulong>((_chunks.Count - 1) * ChunkSize + _inLast);
+            for (var c = 0; c < _chunks.Count; c++)
+            {
+                var chunk = _chunks[c];
+                var used = c == _chunks.Count - 1 ? _inLast : ChunkSize;
+                for (var i = 0; i < used; i++) set.Add(chunk[i]);
+            }
+            return set;
+        }
+
+        public void Clear()
+        {
+            _chunks.Clear();
+            _inLast = ChunkSize;
+        }
     }
 }
