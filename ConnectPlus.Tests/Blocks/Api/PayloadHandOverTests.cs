@@ -179,3 +179,73 @@ public sealed class CollectPayloadItemsBlock : Block<HarnessSlotSettings>, IPayl
             sink.Add(batch);
     }
 }
+
+/// <summary>The fast paths for the usual input and v2 output date formats give exactly what the general formats give.</summary>
+public sealed class PayloadDatesFastPathTests
+{
+    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+
+    [Theory]
+    [InlineData("2026-10-28 00:00:02")]
+    [InlineData("2024-02-29 23:59:59")]
+    [InlineData("0001-01-01 00:00:00")]
+    [InlineData("9999-12-31 23:59:59")]
+    [InlineData("2023-02-29 10:00:00")]
+    [InlineData("2024-13-01 10:00:00")]
+    [InlineData("2024-00-10 10:00:00")]
+    [InlineData("2024-04-31 10:00:00")]
+    [InlineData("0000-01-01 00:00:00")]
+    [InlineData("2024-01-01 24:00:00")]
+    [InlineData("2024-01-01 23:60:00")]
+    [InlineData("2024-01-01 23:59:60")]
+    [InlineData("2024-1-01 10:00:00")]
+    [InlineData("2024-01-01T10:00:00")]
+    [InlineData(" 2024-01-01 10:00:00")]
+    [InlineData("2024-01-01 10:00:0x")]
+    [InlineData("２０２４-01-01 10:00:00")]
+    public void TryParsePlain_AgreesWithTryParseExact_OrLeavesTheTextToIt(string text)
+    {
+        var exact = DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", Invariant, System.Globalization.DateTimeStyles.AllowWhiteSpaces | System.Globalization.DateTimeStyles.RoundtripKind, out var expected);
+
+        var plain = PayloadDates.TryParsePlain(text, out var got);
+
+        if (plain)
+        {
+            Assert.True(exact, $"the fast path read '{text}', which the format refuses");
+            Assert.Equal(expected, got);
+            Assert.Equal(expected.Kind, got.Kind);
+        }
+        // Whatever the format reads (with white space too), the block reads to the same time.
+        if (!exact) return;
+        Assert.True(new PayloadDates([], null).TryParse(text, out var read));
+        Assert.Equal(expected, read.WallClock);
+        Assert.Null(read.Offset);
+    }
+
+    [Theory]
+    [InlineData("Asia/Kolkata", "2026-10-28 00:00:02")]
+    [InlineData("Asia/Kathmandu", "2026-03-01 12:30:45")]
+    [InlineData("America/St_Johns", "2026-07-01 08:05:09")]
+    [InlineData("America/New_York", "2026-03-08 01:59:59")]
+    [InlineData("America/New_York", "2026-11-01 01:30:00")]
+    [InlineData("UTC", "0999-05-06 07:08:09")]
+    public void Format_WritesV2DatesAsDateTimeOffsetWould(string zoneName, string text)
+    {
+        Assert.True(PayloadDates.TryFindZone(zoneName, out var zone));
+        var dates = new PayloadDates([], zone);
+        Assert.True(dates.TryParse(text, out var date));
+        var wall = date.WallClock;
+        var expected = new DateTimeOffset(wall, zone!.GetUtcOffset(wall)).ToString(PayloadTemplates.V2DateTimeFormat, Invariant);
+
+        Assert.Equal(expected, dates.Format(date, PayloadTemplates.V2DateTimeFormat));
+    }
+
+    [Fact]
+    public void TryFormatV2_WritesNegativeAndZeroOffsets_AndLeavesOddOnesToTheGeneralPath()
+    {
+        var wall = new DateTime(2026, 1, 2, 3, 4, 5);
+        Assert.Equal("2026-01-02T03:04:05-03:30", PayloadDates.TryFormatV2(wall, new TimeSpan(-3, -30, 0)));
+        Assert.Equal("2026-01-02T03:04:05+00:00", PayloadDates.TryFormatV2(wall, TimeSpan.Zero));
+        Assert.Null(PayloadDates.TryFormatV2(wall, TimeSpan.FromSeconds(30)));
+    }
+}
