@@ -15,6 +15,7 @@ namespace ConnectPlus.Engine.Delivery;
 public sealed class FileCheckpointStore(string folder, TimeSpan? gather = null) : ICheckpointStore, IDisposable
 {
     private readonly TimeSpan _gather = gather ?? TimeSpan.FromMilliseconds(10);
+    // When the last flush started (Stopwatch ticks; 0: none yet). Read and written under _lock only.
     private long _lastFlush;
 
     /// <summary>Called as each flush starts (tests).</summary>
@@ -75,9 +76,11 @@ public sealed class FileCheckpointStore(string folder, TimeSpan? gather = null) 
             {
                 // Let the lines of other requests gather behind this one (they wait on the lock) rather
                 // than each paying an fsync of its own.
-                var wait = _gather - System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastFlush));
-                if (_lastFlush != 0 && wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                Interlocked.Exchange(ref _lastFlush, System.Diagnostics.Stopwatch.GetTimestamp());
+                // A timer can end a millisecond early: wait again for what is left.
+                TimeSpan wait;
+                while (_lastFlush != 0 && (wait = _gather - System.Diagnostics.Stopwatch.GetElapsedTime(_lastFlush)) > TimeSpan.Zero)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
+                _lastFlush = System.Diagnostics.Stopwatch.GetTimestamp();
                 OnFlush?.Invoke();
                 await FlushPendingAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -41,10 +41,12 @@ public sealed class FeedFilesBlock : Block<HarnessSlotSettings>
 [Input("records", PortKind.Records)]
 public sealed class CollectRecordsBlock : Block<HarnessSlotSettings>
 {
-    public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
+    public override Task RunAsync(BlockContext context, CancellationToken cancellationToken) => CollectAsync(context, Settings.Key, cancellationToken);
+
+    /// <summary>Keeps every batch arriving on input "records" under <paramref name="key"/>.</summary>
+    internal static async Task CollectAsync(BlockContext context, string key, CancellationToken cancellationToken)
     {
-        var data = HarnessData.From(context);
-        var sink = data.RecordOutputs.GetOrAdd(Settings.Key, _ => new CollectedRecords());
+        var sink = HarnessData.From(context).RecordOutputs.GetOrAdd(key, _ => new CollectedRecords());
         await foreach (var batch in context.ReadRecordsAsync("records", cancellationToken))
             sink.Add(batch);
     }

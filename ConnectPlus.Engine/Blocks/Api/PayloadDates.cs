@@ -124,10 +124,9 @@ internal sealed class PayloadDates
                 offset = _zone.GetUtcOffset(wall);
             }
         }
-        if (offset is { } known && format == PayloadTemplates.V2DateTimeFormat && TryFormatV2(wall, known) is { } v2) return v2;
-        return offset is { } known2
-            ? new DateTimeOffset(wall, known2).ToString(format, Invariant)
-            : DateTime.SpecifyKind(wall, DateTimeKind.Unspecified).ToString(format, Invariant);
+        if (offset is not { } known) return DateTime.SpecifyKind(wall, DateTimeKind.Unspecified).ToString(format, Invariant);
+        if (format == PayloadTemplates.V2DateTimeFormat && TryFormatV2(wall, known) is { } v2) return v2;
+        return new DateTimeOffset(wall, known).ToString(format, Invariant);
     }
 
     /// <summary>

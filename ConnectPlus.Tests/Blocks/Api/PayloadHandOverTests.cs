@@ -171,13 +171,8 @@ public sealed class CollectPayloadItemsBlock : Block<HarnessSlotSettings>, IPayl
 {
     bool IPayloadItemReceiver.ReadsPayloadItems(string port) => port == "records";
 
-    public override async Task RunAsync(BlockContext context, CancellationToken cancellationToken)
-    {
-        var data = HarnessData.From(context);
-        var sink = data.RecordOutputs.GetOrAdd(Settings.Key, _ => new CollectedRecords());
-        await foreach (var batch in context.ReadRecordsAsync("records", cancellationToken))
-            sink.Add(batch);
-    }
+    public override Task RunAsync(BlockContext context, CancellationToken cancellationToken) =>
+        CollectRecordsBlock.CollectAsync(context, Settings.Key, cancellationToken);
 }
 
 /// <summary>The fast paths for the usual input and v2 output date formats give exactly what the general formats give.</summary>
