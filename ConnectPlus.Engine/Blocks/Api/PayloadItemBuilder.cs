@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ConnectPlus.Engine.Data;
 
@@ -13,14 +12,13 @@ internal readonly record struct PayloadReject(int Row, string Code, string Messa
 /// <summary>
 /// Builds one payload item from its rows: converts every mapped value, checks required fields and
 /// rules, collects line items (one per row) and distinct payment modes, and writes the JSON with a
-/// <see cref="Utf8JsonWriter"/>. Buffers are reused from item to item; not thread-safe.
+/// <see cref="PayloadJsonWriter"/>. Buffers are reused from item to item; not thread-safe.
 /// </summary>
 internal sealed class PayloadItemBuilder : IDisposable
 {
     private readonly PayloadPlan _plan;
     private readonly bool _rejectItem;
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _json;
+    private readonly PayloadJsonWriter _json = new();
     private readonly PayloadValue[] _item;
     private readonly List<PayloadValue[]> _rows = [];
     private readonly List<int>[] _elements;
@@ -33,8 +31,6 @@ internal sealed class PayloadItemBuilder : IDisposable
     {
         _plan = plan;
         _rejectItem = rowErrors == PayloadRowErrors.RejectItem;
-        // Relaxed escaping keeps "+05:30" and non-ASCII names readable; the payload is never embedded in HTML.
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _item = new PayloadValue[plan.ItemSlots];
         _elements = [.. plan.ListPlans.Select(_ => new List<int>())];
     }
@@ -252,13 +248,11 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     private byte[] WriteJson()
     {
-        _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
+        _json.Reset();
         _json.WriteStartObject();
         WriteChildren(_plan.WriteParts, -1, 0);
         _json.WriteEndObject();
-        _json.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        return _json.Written.ToArray();
     }
 
     /// <summary>Writes the parts of an object; <paramref name="row"/> is the element's row inside a collection (-1 at item level).</summary>
@@ -330,7 +324,8 @@ internal sealed class PayloadItemBuilder : IDisposable
             var value = ValueOf(entry, row);
             if (!value.HasValue) continue;
             _json.WriteStartObject();
-            _json.WriteString(nameProperty, entry.EntryName);
+            _json.WritePropertyName(nameProperty);
+            _json.WriteStringValue(entry.EntryName);
             value.Write(_json, "value");
             _json.WriteEndObject();
         }
@@ -374,7 +369,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         var field = (PayloadField)part.Node;
         if (!field.AutoNumber || position <= 0) return PayloadValue.Missing;
         var text = position.ToString(CultureInfo.InvariantCulture);
-        return field.WriteAsText ? PayloadValue.OfText(text) : new PayloadValue(PayloadValueKind.Number, null, position);
+        return field.WriteAsText ? PayloadValue.OfText(text) : PayloadValue.OfNumberText(text);
     }
 
     private PayloadValue ValueOf(PayloadTarget target, int row) =>

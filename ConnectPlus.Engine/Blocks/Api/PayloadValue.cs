@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace ConnectPlus.Engine.Blocks.Api;
@@ -17,59 +19,65 @@ internal enum PayloadValueKind : byte
 }
 
 /// <summary>
-/// A value converted for its field, ready to write. A number keeps its input text when that text is
-/// already a plain JSON number (written as it is, without parsing and formatting it again).
+/// A value converted for its field, ready to write. A number is kept as its JSON text: its input text when
+/// that is already a plain JSON number (written as it is, without parsing and formatting it again), else the
+/// decimal formatted as <see cref="Utf8JsonWriter.WriteNumberValue(decimal)"/> formats it. A boolean's text is
+/// true or false.
 /// </summary>
-internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text, decimal Number = 0, bool Flag = false)
+internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text)
 {
     public static PayloadValue Missing => default;
+
+    public static PayloadValue True { get; } = new(PayloadValueKind.Boolean, "true");
+
+    public static PayloadValue False { get; } = new(PayloadValueKind.Boolean, "false");
 
     public bool HasValue => Kind != PayloadValueKind.Missing;
 
     public static PayloadValue OfText(string text) => new(PayloadValueKind.Text, text);
 
-    public void Write(Utf8JsonWriter json, JsonEncodedText name)
+    /// <summary>A number whose text is already JSON (e.g. "250.50", "-3").</summary>
+    public static PayloadValue OfNumberText(string json) => new(PayloadValueKind.Number, json);
+
+    /// <summary>A decimal, as JSON writes it.</summary>
+    public static PayloadValue OfNumber(decimal number)
     {
-        switch (Kind)
-        {
-            case PayloadValueKind.Text: json.WriteString(name, Text); break;
-            case PayloadValueKind.Number when Text is not null:
-                json.WritePropertyName(name);
-                json.WriteRawValue(Text, skipInputValidation: true);
-                break;
-            case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
-            case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
-            default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
-        }
+        Span<byte> text = stackalloc byte[64];
+        if (!Utf8Formatter.TryFormat(number, text, out var written)) throw new InvalidOperationException($"The number {number} does not fit its buffer.");
+        return OfNumberText(Encoding.ASCII.GetString(text[..written]));
     }
 
-    public void Write(Utf8JsonWriter json, string name)
+    public static PayloadValue OfBoolean(bool flag) => flag ? True : False;
+
+    public void Write(PayloadJsonWriter json, JsonEncodedText name)
     {
-        switch (Kind)
-        {
-            case PayloadValueKind.Text: json.WriteString(name, Text); break;
-            case PayloadValueKind.Number when Text is not null:
-                json.WritePropertyName(name);
-                json.WriteRawValue(Text, skipInputValidation: true);
-                break;
-            case PayloadValueKind.Number: json.WriteNumber(name, Number); break;
-            case PayloadValueKind.Boolean: json.WriteBoolean(name, Flag); break;
-            default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
-        }
+        json.WritePropertyName(name);
+        WriteValue(json, name.Value);
     }
 
-    public void WriteIfPresent(Utf8JsonWriter json, string name)
+    public void Write(PayloadJsonWriter json, string name)
+    {
+        json.WritePropertyName(name);
+        WriteValue(json, name);
+    }
+
+    public void WriteIfPresent(PayloadJsonWriter json, string name)
     {
         if (HasValue) Write(json, name);
     }
 
-    /// <summary>The value as it compares for distinct elements (payment modes).</summary>
-    public string Identity => Kind switch
+    private void WriteValue(PayloadJsonWriter json, string name)
     {
-        PayloadValueKind.Number => Text ?? Number.ToString(CultureInfo.InvariantCulture),
-        PayloadValueKind.Boolean => Flag ? "true" : "false",
-        _ => Text ?? "",
-    };
+        switch (Kind)
+        {
+            case PayloadValueKind.Text: json.WriteStringValue(Text); break;
+            case PayloadValueKind.Number or PayloadValueKind.Boolean: json.WriteRawValue(Text!); break;
+            default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
+        }
+    }
+
+    /// <summary>The value as it compares for distinct elements (payment modes).</summary>
+    public string Identity => Text ?? "";
 }
 
 /// <summary>
@@ -105,7 +113,7 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
                 return true;
             case PayloadFieldType.Number or PayloadFieldType.WholeNumber when IsPlainNumber(raw, whole: field.Type == PayloadFieldType.WholeNumber):
                 // Already what the decimal would be written as: no parsing and formatting again.
-                value = field.WriteAsText ? PayloadValue.OfText(raw) : new PayloadValue(PayloadValueKind.Number, raw);
+                value = field.WriteAsText ? PayloadValue.OfText(raw) : PayloadValue.OfNumberText(raw);
                 return true;
             case PayloadFieldType.Number when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var number):
                 value = Number(field, number);
@@ -120,7 +128,7 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
                 message = $"Field '{field.Path}' must be a whole number; got '{raw}' {origin}.";
                 return false;
             case PayloadFieldType.Boolean when TryBoolean(raw.Trim(), out var flag):
-                value = field.WriteAsText ? PayloadValue.OfText(flag ? "true" : "false") : new PayloadValue(PayloadValueKind.Boolean, null, Flag: flag);
+                value = field.WriteAsText ? PayloadValue.OfText(flag ? "true" : "false") : PayloadValue.OfBoolean(flag);
                 return true;
             case PayloadFieldType.Boolean:
                 message = $"Field '{field.Path}' must be true or false (also 1/0, yes/no); got '{raw}' {origin}.";
@@ -167,7 +175,7 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
     }
 
     private static PayloadValue Number(PayloadField field, decimal number) =>
-        field.WriteAsText ? PayloadValue.OfText(number.ToString(Invariant)) : new PayloadValue(PayloadValueKind.Number, null, number);
+        field.WriteAsText ? PayloadValue.OfText(number.ToString(Invariant)) : PayloadValue.OfNumber(number);
 
     private static bool TryBoolean(string text, out bool flag)
     {
