@@ -93,16 +93,15 @@ internal sealed class PayloadItemBuilder : IDisposable
     /// <summary>The first rule of the template the item breaks, in words; null when it keeps them all.</summary>
     private string? BrokenRule()
     {
-        foreach (var rule in _plan.Template.Rules)
+        foreach (var plan in _plan.RulePlans)
         {
+            var rule = plan.Rule;
             if (rule.WhenField is not null)
             {
-                var condition = _plan.Template.Find(rule.WhenField) is PayloadField when && _plan.FieldTargets.TryGetValue(when, out var target)
-                    ? _item[_plan.Slots[target.Index]].Text
-                    : null;
+                var condition = plan.WhenSlot >= 0 ? _item[plan.WhenSlot].Text : null;
                 if (condition is null || !Contains(rule.WhenValues!, condition)) continue;
             }
-            if (AnyItemValue(rule.AnyOf)) continue;
+            if (AnyItemValue(plan.AnyOf)) continue;
             var reasons = rule.AnyOf.Select(Reason);
             var what = rule.Describe();
             return $"{char.ToUpperInvariant(what[0])}{what[1..]}, but {string.Join("; ", reasons)}.";
@@ -119,21 +118,17 @@ internal sealed class PayloadItemBuilder : IDisposable
         return false;
     }
 
-    private bool AnyItemValue(IReadOnlyList<string> paths)
+    private bool AnyItemValue(int[][] anyOf)
     {
-        for (var i = 0; i < paths.Count; i++)
+        foreach (var slots in anyOf)
         {
-            if (HasItemValue(paths[i])) return true;
+            foreach (var slot in slots)
+            {
+                if (_item[slot].HasValue) return true;
+            }
         }
         return false;
     }
-
-    private bool HasItemValue(string path) => _plan.Template.Find(path) switch
-    {
-        PayloadField field => _plan.FieldTargets.TryGetValue(field, out var target) && _item[_plan.Slots[target.Index]].HasValue,
-        PayloadMapPart map => _plan.MapTargets.TryGetValue(map, out var entries) && entries.Any(e => _item[_plan.Slots[e.Index]].HasValue),
-        _ => false,
-    };
 
     private string Reason(string path) => _plan.Template.Find(path) switch
     {

@@ -31,7 +31,25 @@ internal sealed class PayloadPlan
         RowTargets = [.. targets.Where(t => t.InList is not null)];
         ListPlans = [.. template.Lists.Select(list => new PayloadListPlan(list, [.. targets.Where(t => t.InList == list)]))];
         WriteParts = Writable(template.Item.Children);
+        RulePlans = [.. template.Rules.Select(rule => new PayloadRulePlan(rule, WhenSlot(rule), [.. rule.AnyOf.Select(ItemSlotsOf)]))];
     }
+
+    /// <summary>The template's rules with the item slots they read, resolved once.</summary>
+    public PayloadRulePlan[] RulePlans { get; }
+
+    // The slot of a rule's condition field at item level; -1 when it is not mapped there (the rule never applies).
+    private int WhenSlot(PayloadRule rule) =>
+        rule.WhenField is not null && Template.Find(rule.WhenField) is PayloadField when && FieldTargets.TryGetValue(when, out var target) && target.InList is null
+            ? Slots[target.Index]
+            : -1;
+
+    // The item slots that give a path a value: a mapped field's, or a map's entries'; none when it is not mapped.
+    private int[] ItemSlotsOf(string path) => Template.Find(path) switch
+    {
+        PayloadField field when FieldTargets.TryGetValue(field, out var target) && target.InList is null => [Slots[target.Index]],
+        PayloadMapPart map when MapTargets.TryGetValue(map, out var entries) => [.. entries.Where(e => e.InList is null).Select(e => Slots[e.Index])],
+        _ => [],
+    };
 
     /// <summary>
     /// The parts of the item that can be written under this plan, in template order: mapped fields, auto
@@ -131,6 +149,18 @@ internal sealed class PayloadWritePart(PayloadNode node)
 
     /// <summary>An object's or a list's writable parts.</summary>
     public PayloadWritePart[] Children { get; init; } = [];
+}
+
+/// <summary>A rule of the template with the item slots it reads (see <see cref="PayloadPlan.RulePlans"/>).</summary>
+internal sealed class PayloadRulePlan(PayloadRule rule, int whenSlot, int[][] anyOf)
+{
+    public PayloadRule Rule { get; } = rule;
+
+    /// <summary>The item slot of the rule's condition field; -1 when the rule has none or it is not mapped.</summary>
+    public int WhenSlot { get; } = whenSlot;
+
+    /// <summary>Per path of <see cref="PayloadRule.AnyOf"/>: the item slots that give it a value.</summary>
+    public int[][] AnyOf { get; } = anyOf;
 }
 
 /// <summary>The mapping entries of one list of the template.</summary>
