@@ -26,7 +26,7 @@ public interface ICheckpointStore
 /// <param name="Node">The sink block's id.</param>
 /// <param name="Source">The source file the batch's items came from (its name as it reached the sink).</param>
 /// <param name="Batch">The batch's index among that file's batches, from 0.</param>
-/// <param name="Digest">Fingerprint of the batch's items chained with the file's earlier batches (hex).</param>
+/// <param name="Digest">Fingerprint of the batch's items chained with the file's earlier batches: <c>x3-</c> and 32 hex digits (XXH3-128); 32 hex digits without prefix from versions before it (SHA-256).</param>
 /// <param name="Items">Items in the batch.</param>
 /// <param name="RunId">The run that delivered it.</param>
 /// <param name="At">When the server acknowledged it.</param>

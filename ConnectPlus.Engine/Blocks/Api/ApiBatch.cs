@@ -13,11 +13,25 @@ internal sealed class ApiBatch(string source, long index, ApiItem[] items, strin
 {
     public string Source { get; } = source;
     public long Index { get; } = index;
-    public IReadOnlyList<ApiItem> Items { get; } = items;
+    public IReadOnlyList<ApiItem> Items => items;
+
+    /// <summary>The fingerprint recorded in checkpoints (the current form, see <see cref="ApiDelivery.BatchCutter"/>).</summary>
     public string Digest { get; } = digest;
+
+    /// <summary>
+    /// The fingerprint as versions before the XXH3 digests computed it (chained SHA-256), or null: set only
+    /// for files whose checkpoints an older version wrote, so their acknowledged batches are still recognised.
+    /// </summary>
+    public string? LegacyDigest { get; init; }
 
     /// <summary>An earlier run started delivering this batch's file and did not finish it: the batch may have reached the server.</summary>
     public bool Resumed { get; init; }
+
+    /// <summary>Whether a checkpoint's digest names this batch's items (in either form).</summary>
+    public bool Matches(string digest) => digest == Digest || (LegacyDigest is not null && digest == LegacyDigest);
+
+    /// <summary>The same batch (sharing its items), marked <see cref="Resumed"/>.</summary>
+    public ApiBatch AsResumed() => new(Source, Index, items, Digest) { LegacyDigest = LegacyDigest, Resumed = true };
 
     /// <summary>"batch 3 of orders.csv" (1-based for people).</summary>
     public override string ToString() => $"batch {Index + 1} of {(Source.Length == 0 ? "the input" : Source)}";

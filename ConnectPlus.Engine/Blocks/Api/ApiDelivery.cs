@@ -42,6 +42,9 @@ internal sealed class ApiDelivery : IDisposable
     private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
     private Dictionary<(string Source, long Batch), Checkpoint> _acknowledged = [];
     private HashSet<string> _resumedSources = new(StringComparer.Ordinal);
+    // Files with checkpoints in the old digest form (an older version's run left them unfinished): the
+    // cutter computes that form too for their batches, so those acknowledged batches are still skipped.
+    private HashSet<string> _legacySources = new(StringComparer.Ordinal);
     private long _items, _skippedItems, _skippedBatches, _alreadyDelivered, _rejectedItems, _checkpointFailures;
     // The first fault that stopped the delivery: the producer, the reporter and the requests see only
     // cancellations after it, and the reporter may stop before it reaches the failed request's task.
@@ -114,6 +117,7 @@ internal sealed class ApiDelivery : IDisposable
         _acknowledged = [];
         foreach (var checkpoint in loaded) _acknowledged[(checkpoint.Source, checkpoint.Batch)] = checkpoint;
         _resumedSources = loaded.Select(c => c.Source).ToHashSet(StringComparer.Ordinal);
+        _legacySources = loaded.Where(c => BatchCutter.IsLegacyDigest(c.Digest)).Select(c => c.Source).ToHashSet(StringComparer.Ordinal);
         if (_resumedSources.Count > 0)
         {
             _context.Log(RunLogLevel.Info, $"Resuming: earlier runs acknowledged {loaded.Count} batches of {string.Join(", ", _resumedSources.Order(StringComparer.Ordinal))} " +
@@ -126,7 +130,7 @@ internal sealed class ApiDelivery : IDisposable
         var ct = stop.Token;
         try
         {
-            var cutter = new BatchCutter(_batchSize);
+            var cutter = new BatchCutter(_batchSize, _legacySources);
             RecordSchema? schema = null;
             Func<Record, ItemRead>? read = null;
             await foreach (var batch in _context.ReadRecordsAsync(port, ct).ConfigureAwait(false))
@@ -166,7 +170,7 @@ internal sealed class ApiDelivery : IDisposable
         var ct = stop.Token;
         _sources.Add(batch.Source);
         Interlocked.Add(ref _items, batch.Items.Count);
-        if (_acknowledged.TryGetValue((batch.Source, batch.Index), out var done) && done.Digest == batch.Digest)
+        if (_acknowledged.TryGetValue((batch.Source, batch.Index), out var done) && batch.Matches(done.Digest))
         {
             _skippedBatches++;
             _skippedItems += batch.Items.Count;
@@ -174,7 +178,7 @@ internal sealed class ApiDelivery : IDisposable
             return;
         }
         FlushSkipNote();
-        var toSend = _resumedSources.Contains(batch.Source) ? new ApiBatch(batch.Source, batch.Index, [.. batch.Items], batch.Digest) { Resumed = true } : batch;
+        var toSend = _resumedSources.Contains(batch.Source) ? batch.AsResumed() : batch;
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         if (ct.IsCancellationRequested)
         {
@@ -335,12 +339,35 @@ internal sealed class ApiDelivery : IDisposable
     /// source file. Each batch's digest chains the file's earlier batches, so it names the file's content
     /// up to and including the batch.
     /// </summary>
-    internal sealed class BatchCutter(int size)
+    /// <remarks>
+    /// The digest is XXH3-128 (not a cryptographic hash: it guards against a different file under the same
+    /// name, not against an attacker) of the previous batch's digest (none for a file's first batch), then
+    /// each item's JSON length (4 bytes, little-endian) and bytes; written <c>x3-</c> and 32 lowercase hex
+    /// digits. Versions before it wrote the first 16 bytes of a SHA-256 chain over the same input (the full
+    /// 32-byte previous hash, then the items), as 32 hex digits without prefix. A run that resumes a file
+    /// with such checkpoints (<paramref name="legacySources"/>) computes that chain too for the file's
+    /// batches (<see cref="ApiBatch.LegacyDigest"/>), and only then; new checkpoints are always the new form.
+    /// </remarks>
+    internal sealed class BatchCutter(int size, IReadOnlySet<string>? legacySources = null)
     {
+        /// <summary>What starts a digest of the current form.</summary>
+        public const string DigestPrefix = "x3-";
+
+        private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
         private readonly List<ApiItem> _items = new(size);
+        // One hasher for every batch (GetHashAndReset makes it ready for the next).
+        private readonly System.IO.Hashing.XxHash128 _hash = new();
+        // The previous batch's digest (16 bytes), hashed first unless the batch is its file's first.
+        private readonly byte[] _chain = new byte[16];
+        private bool _chained;
         private string? _source;
         private long _index;
-        private byte[] _chain = [];
+        // The old SHA-256 chain of the current file, when it has checkpoints in the old form; else null.
+        private byte[]? _legacyChain;
+
+        /// <summary>Whether a checkpoint's digest is of the form versions before the XXH3 digests wrote (32 lowercase hex digits).</summary>
+        public static bool IsLegacyDigest(string digest) => digest.Length == 32 && !digest.AsSpan().ContainsAnyExcept(LowerHex);
 
         /// <summary>
         /// Adds an item. <paramref name="previous"/>: the previous file's last batch, when the item starts
@@ -355,7 +382,8 @@ internal sealed class ApiDelivery : IDisposable
                 previous = Take();
                 _source = source;
                 _index = 0;
-                _chain = [];
+                _chained = false;
+                _legacyChain = legacySources is not null && legacySources.Contains(source) ? [] : null;
             }
             _items.Add(item);
             return _items.Count < size ? null : Take();
@@ -370,8 +398,31 @@ internal sealed class ApiDelivery : IDisposable
         private ApiBatch? Take()
         {
             if (_items.Count == 0) return null;
+            if (_chained) _hash.Append(_chain);
+            Span<byte> length = stackalloc byte[4];
+            foreach (var item in _items)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, item.Json.Length);
+                _hash.Append(length);
+                _hash.Append(item.Json);
+            }
+            _hash.GetHashAndReset(_chain);
+            _chained = true;
+            var digest = string.Create(DigestPrefix.Length + 32, _chain, static (text, chain) =>
+            {
+                DigestPrefix.CopyTo(text);
+                Convert.TryToHexStringLower(chain, text[DigestPrefix.Length..], out _);
+            });
+            var batch = new ApiBatch(_source ?? "", _index++, [.. _items], digest) { LegacyDigest = _legacyChain is null ? null : TakeLegacy() };
+            _items.Clear();
+            return batch;
+        }
+
+        /// <summary>The old form of the batch's digest, as versions before the XXH3 digests computed it (unchanged).</summary>
+        private string TakeLegacy()
+        {
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            hash.AppendData(_chain);
+            hash.AppendData(_legacyChain!);
             Span<byte> length = stackalloc byte[4];
             foreach (var item in _items)
             {
@@ -379,10 +430,8 @@ internal sealed class ApiDelivery : IDisposable
                 hash.AppendData(length);
                 hash.AppendData(item.Json);
             }
-            _chain = hash.GetHashAndReset();
-            var batch = new ApiBatch(_source ?? "", _index++, [.. _items], Convert.ToHexStringLower(_chain.AsSpan(0, 16)));
-            _items.Clear();
-            return batch;
+            _legacyChain = hash.GetHashAndReset();
+            return Convert.ToHexStringLower(_legacyChain.AsSpan(0, 16));
         }
     }
 }

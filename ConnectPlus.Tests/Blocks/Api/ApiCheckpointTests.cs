@@ -144,6 +144,188 @@ public sealed class ApiCheckpointTests
     }
 
     [Fact]
+    public async Task Run_SkipsBatchesAcknowledgedWithOldFormDigests_AndRecordsTheRestInTheNewForm()
+    {
+        // Checkpoints as a version before the XXH3 digests wrote them: bills.csv's batches 0 and 1 (b-1…b-4).
+        var store = new RecordingStore();
+        var old = OldDigests([Bills(5).Take(4).Select(Json).ToList()], 2);
+        for (var i = 0; i < 2; i++) store.Add(new Checkpoint(Dataflow, "block", "bills.csv", i, old[i], 2, "old-run", DateTimeOffset.UnixEpoch));
+        var api = new FakeApi();
+
+        var result = await Sink(Settings, api, Bills(5), checkpoints: store).RunAsync();
+
+        result.AssertSucceeded();
+        Assert.Equal(["b-5"], SentBills(api));
+        Assert.Contains(Log(result.Observer), m => m == "bills.csv: skipped 2 batches (4 items) already delivered by run old-run.");
+        Assert.Equal(["b-5", "b-5"], result.Records("succeeded").Column("bill_number"));
+        var recorded = Assert.Single(store.Recorded);
+        Assert.Equal(2L, recorded.Batch);
+        Assert.Matches("^x3-[0-9a-f]{32}$", recorded.Digest);
+    }
+
+    [Fact]
+    public async Task Run_SendsABatchAgain_WhenItsOldFormDigestNamesOtherItems()
+    {
+        // Batch 0 of another bills.csv (b-7, b-8) was acknowledged by an older version.
+        var store = new MemoryCheckpointStore();
+        store.Add(new Checkpoint(Dataflow, "block", "bills.csv", 0, OldDigests([Bills(2, first: 7).Select(Json).ToList()], 2)[0], 2, "old-run", DateTimeOffset.UnixEpoch));
+        var api = new FakeApi();
+
+        var result = await Sink(Settings, api, Bills(3), checkpoints: store).RunAsync();
+
+        result.AssertSucceeded();
+        Assert.Equal(["b-1", "b-2", "b-3"], SentBills(api));
+        Assert.DoesNotContain(Log(result.Observer), m => m.Contains("already delivered by run", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_SkipsBatchesAcknowledgedInBothForms_WhenANewVersionResumedAnOldOnesFileAndDiedToo()
+    {
+        // An older version delivered batch 0 (b-1, b-2) and died; this version resumed, delivered batch 1, and died.
+        var store = new RecordingStore();
+        store.Add(new Checkpoint(Dataflow, "block", "bills.csv", 0, OldDigests([Bills(2).Select(Json).ToList()], 2)[0], 2, "old-run", DateTimeOffset.UnixEpoch));
+        var dying = new FakeApi { Answer = (r, n) => n < 1 ? FakeApi.V2AllSucceeded(r) : FakeApi.Gateway(401) };
+        var second = await Sink(Settings, dying, Bills(7), checkpoints: store).RunAsync();
+        Assert.Equal(RunOutcome.Failed, second.Run.Outcome);
+        Assert.Equal(["b-3", "b-4", "b-5", "b-6"], SentBills(dying).Distinct()); // batch 2 is tried again after the 401
+        Assert.Equal([(0L, false), (1L, true)], store.All.OrderBy(c => c.Batch).Select(c => (c.Batch, c.Digest.StartsWith("x3-", StringComparison.Ordinal))));
+        var api = new FakeApi();
+
+        var third = await Sink(Settings, api, Bills(7), checkpoints: store).RunAsync();
+
+        third.AssertSucceeded();
+        Assert.Equal(["b-5", "b-6", "b-7"], SentBills(api));
+        Assert.Contains(Log(third.Observer), m => m == $"bills.csv: skipped 2 batches (4 items) already delivered by run {second.Run.RunId}, old-run.");
+        Assert.Empty(store.All);
+    }
+
+    [Fact]
+    public void BatchCutter_GivesNewFormDigests_ThatChangeWithAnyByteOrItemBoundary_AndChainTheFilesEarlierBatches()
+    {
+        List<byte[]> items = [.. Enumerable.Range(0, 6).Select(i => System.Text.Encoding.UTF8.GetBytes($$"""{"bill":"b-{{i}}","n":{{i * 7}}}"""))];
+        var digests = Digests(Cut(items, 2));
+
+        Assert.Equal(3, digests.Count);
+        Assert.All(digests, d => Assert.Matches("^x3-[0-9a-f]{32}$", d));
+        Assert.Equal(3, digests.Distinct().Count());
+        // Any byte changed: its batch's digest and every later one's change, earlier ones stay.
+        for (var item = 0; item < items.Count; item++)
+        {
+            for (var at = 0; at < items[item].Length; at++)
+            {
+                var changed = items.Select(b => (byte[])b.Clone()).ToList();
+                changed[item][at] ^= 0x20;
+                var again = Digests(Cut(changed, 2));
+                for (var batch = 0; batch < 3; batch++)
+                {
+                    if (batch < item / 2) Assert.Equal(digests[batch], again[batch]);
+                    else Assert.NotEqual(digests[batch], again[batch]);
+                }
+            }
+        }
+        // The same bytes cut into other items (a byte moves from an item to the next): another digest.
+        var moved = items.Select(b => (byte[])b.Clone()).ToList();
+        moved[1] = [.. items[0][^1..], .. items[1]];
+        moved[0] = items[0][..^1];
+        Assert.NotEqual(digests[0], Digests(Cut(moved, 2))[0]);
+        // Batches in another order: a batch's digest depends on the ones before it, not only its items.
+        List<byte[]> reordered = [items[2], items[3], items[0], items[1], items[4], items[5]];
+        var swapped = Digests(Cut(reordered, 2));
+        Assert.NotEqual(digests[1], swapped[0]);
+        Assert.NotEqual(digests[0], swapped[1]);
+        Assert.NotEqual(digests[2], swapped[2]);
+    }
+
+    [Fact]
+    public void BatchCutter_ComputesTheOldSha256Chain_OnlyForFilesWithOldFormCheckpoints_AsTheOlderVersionsDid()
+    {
+        var random = new Random(20261201);
+        for (var round = 0; round < 50; round++)
+        {
+            var size = random.Next(1, 5);
+            var files = Enumerable.Range(0, random.Next(1, 4))
+                .Select(_ => Enumerable.Range(0, random.Next(1, 12)).Select(_ => RandomBytes(random)).ToList()).ToList();
+
+            var batches = Cut(files, size, legacy: new HashSet<string>(["f0.csv"], StringComparer.Ordinal));
+
+            var expected = OldDigests([files[0]], size);
+            Assert.Equal(expected, batches.Where(b => b.Source == "f0.csv").Select(b => b.LegacyDigest));
+            Assert.All(batches.Where(b => b.Source != "f0.csv"), b => Assert.Null(b.LegacyDigest));
+            Assert.All(batches, b => Assert.Matches("^x3-[0-9a-f]{32}$", b.Digest));
+            Assert.All(batches, b => Assert.True(b.Matches(b.Digest)));
+            Assert.All(expected, d => Assert.True(ApiDelivery.BatchCutter.IsLegacyDigest(d)));
+            // The new digests are the same whether the old chain is computed or not.
+            Assert.Equal(Digests(Cut(files, size)), Digests(batches));
+        }
+        Assert.False(ApiDelivery.BatchCutter.IsLegacyDigest("x3-0123456789abcdef0123456789abcdef"));
+        Assert.False(ApiDelivery.BatchCutter.IsLegacyDigest("0123456789ABCDEF0123456789abcdef"));
+        Assert.False(ApiDelivery.BatchCutter.IsLegacyDigest("not-the-digest"));
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        var bytes = new byte[random.Next(0, 300)];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Json(Record bill) => System.Text.Encoding.UTF8.GetBytes(bill[1]!);
+
+    private static List<string> SentBills(FakeApi api) =>
+        [.. api.ApiRequests.SelectMany(r => r.Json.AsArray().Select(b => b!["billNumber"]!.GetValue<string>()))];
+
+    private static List<string> Digests(IEnumerable<ApiBatch> batches) => [.. batches.Select(b => b.Digest)];
+
+    private static List<ApiBatch> Cut(List<byte[]> items, int size) => Cut([items], size);
+
+    /// <summary>Cuts files f0.csv, f1.csv… of the given items' JSON.</summary>
+    private static List<ApiBatch> Cut(List<List<byte[]>> files, int size, IReadOnlySet<string>? legacy = null)
+    {
+        var cutter = new ApiDelivery.BatchCutter(size, legacy);
+        var batches = new List<ApiBatch>();
+        for (var f = 0; f < files.Count; f++)
+        {
+            foreach (var json in files[f])
+            {
+                var full = cutter.Add(new ApiItem(PayloadRecord.Schema, new Record(["k", "{}", ""], new SourceRef($"f{f}.csv", 2)), json), out var previous);
+                if (previous is not null) batches.Add(previous);
+                if (full is not null) batches.Add(full);
+            }
+        }
+        batches.AddRange(cutter.Flush());
+        return batches;
+    }
+
+    /// <summary>
+    /// The digests versions before the XXH3 digests gave a file's batches, computed here on their own: per
+    /// batch, SHA-256 of the previous batch's full hash (none for the first), then each item's length
+    /// (4 bytes, little-endian) and JSON; its first 16 bytes as lowercase hex.
+    /// </summary>
+    private static List<string> OldDigests(List<List<byte[]>> files, int size)
+    {
+        var digests = new List<string>();
+        foreach (var file in files)
+        {
+            var chain = Array.Empty<byte>();
+            foreach (var batch in file.Chunk(size))
+            {
+                using var data = new MemoryStream();
+                data.Write(chain);
+                var length = new byte[4];
+                foreach (var json in batch)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, json.Length);
+                    data.Write(length);
+                    data.Write(json);
+                }
+                chain = System.Security.Cryptography.SHA256.HashData(data.ToArray());
+                digests.Add(Convert.ToHexStringLower(chain, 0, 16));
+            }
+        }
+        return digests;
+    }
+
+    [Fact]
     public void BatchCutter_WithOneItemPerBatch_GivesEveryItemItsOwnBatch_AcrossFiles()
     {
         var cutter = new ApiDelivery.BatchCutter(1);

@@ -136,6 +136,9 @@ public sealed class RecordingStore : ICheckpointStore
     public IReadOnlyList<Checkpoint> All => _inner.All;
     public List<string> Forgotten => _inner.Forgotten;
 
+    /// <summary>A checkpoint an earlier run left (not counted as recorded).</summary>
+    public void Add(Checkpoint checkpoint) => _inner.Add(checkpoint);
+
     public Task<IReadOnlyList<Checkpoint>> LoadAsync(string dataflow, string node, CancellationToken cancellationToken) => _inner.LoadAsync(dataflow, node, cancellationToken);
 
     public Task RecordAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
