@@ -20,7 +20,8 @@ PORT=5077
 ROUNDS=1
 BUILD=1
 PIN=0
-CLI="$ROOT/ConnectPlus.Web/bin/Release/net10.0/ConnectPlus.Web"
+APP_DIR="$ROOT/bench/out/app"
+CLI="$APP_DIR/ConnectPlus.Web"
 BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
 SAMPLE="$ROOT/samples/transactions-to-capillary.json"
 PAYLOAD_FLOW="$ROOT/bench/capillary-payloads.json"
@@ -54,8 +55,11 @@ command -v curl >/dev/null || die "curl is needed to drive the sandbox."
 mkdir -p "$OUT"
 
 if [[ $BUILD -eq 1 ]]; then
-  say "== build (Release)"
-  dotnet build "$ROOT/ConnectPlus.Web/ConnectPlus.Web.csproj" -c Release -v quiet -nologo || die "the Release build of ConnectPlus.Web failed."
+  # The app as README's "Deploy it" publishes it: Release, for this platform, compiled ahead of time (ReadyToRun).
+  case "$(uname -m)" in x86_64) RID=linux-x64 ;; aarch64|arm64) RID=linux-arm64 ;; *) die "no .NET runtime identifier known for $(uname -m)." ;; esac
+  say "== publish (Release, $RID, ReadyToRun) to $APP_DIR"
+  dotnet publish "$ROOT/ConnectPlus.Web/ConnectPlus.Web.csproj" -c Release -r "$RID" --self-contained false -o "$APP_DIR" -v quiet -nologo \
+    || die "publishing ConnectPlus.Web failed."
   dotnet build "$ROOT/bench/ConnectPlus.Bench/ConnectPlus.Bench.csproj" -c Release -v quiet -nologo || die "the Release build of the bench tool failed."
 fi
 [[ -x "$CLI" && -x "$BENCH" ]] || die "$CLI or $BENCH is missing: run without --skip-build."
