@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -29,12 +30,29 @@ public interface IApiClient : IDisposable
 }
 
 /// <summary>An API's answer: HTTP status, body bytes and, on 429/503, how long the server asks to wait.</summary>
-public sealed record ApiResponse(int Status, byte[] Body, TimeSpan? RetryAfter = null)
+public sealed record ApiResponse(int Status, ReadOnlyMemory<byte> Body, TimeSpan? RetryAfter = null)
 {
+    // The body's buffer when it was rented from the shared pool (see Release).
+    private PooledBuffer? _pooled;
+
+    /// <summary>An answer whose body is the first <paramref name="length"/> bytes of <paramref name="rented"/>, rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
+    internal ApiResponse(int status, byte[] rented, int length, TimeSpan? retryAfter)
+        : this(status, rented.AsMemory(0, length), retryAfter)
+    {
+        _pooled = new PooledBuffer(rented);
+    }
+
+    /// <summary>
+    /// Gives a pooled body's buffer back to the pool once whoever asked for the answer is done with it:
+    /// nothing may read <see cref="Body"/> after this (texts made from it, like <see cref="Excerpt"/>'s, stay).
+    /// An answer not released leaves its buffer to the garbage collector.
+    /// </summary>
+    internal void Release() => _pooled?.Return();
+
     /// <summary>The body as text, cut to <paramref name="max"/> characters (for messages).</summary>
     public string Excerpt(int max = 300)
     {
-        var text = Encoding.UTF8.GetString(Body.AsSpan(0, Math.Min(Body.Length, max * 4)));
+        var text = Encoding.UTF8.GetString(Body.Span[..Math.Min(Body.Length, max * 4)]);
         return text.Length <= max ? text : text[..max] + "…";
     }
 
@@ -69,6 +87,17 @@ public sealed record ApiResponse(int Status, byte[] Body, TimeSpan? RetryAfter =
     }
 
     public override string ToString() => $"HTTP {Status.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A rented buffer, returned once however many copies of the answer share it.</summary>
+    private sealed class PooledBuffer(byte[] buffer)
+    {
+        private byte[]? _buffer = buffer;
+
+        public void Return()
+        {
+            if (Interlocked.Exchange(ref _buffer, null) is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }
 
 /// <summary>Sending over <see cref="HttpClient"/> with the failures turned into <see cref="ConnectionException"/>s.</summary>
@@ -98,15 +127,43 @@ internal static class ApiTransport
         return new Uri(baseUrl.TrimEnd('/') + "/" + url.TrimStart('/'));
     }
 
-    public static HttpRequestMessage Request(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers)
+    /// <summary>A request with a JSON body and <paramref name="headers"/>, then <paramref name="more"/> headers (the connection's, then the sink's).</summary>
+    public static HttpRequestMessage Request(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers,
+        IReadOnlyList<KeyValuePair<string, string>>? more = null)
     {
         var request = new HttpRequestMessage(method, uri) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" };
-        foreach (var (name, value) in headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content.Headers.TryAddWithoutValidation(name, value);
-        }
+        AddHeaders(request, headers);
+        if (more is not null) AddHeaders(request, more);
         return request;
+    }
+
+    private static void AddHeaders(HttpRequestMessage request, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = headers[i];
+            if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content!.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    /// <summary>
+    /// The last URL a client resolved, kept to resolve it once (a sink sends every request to the same
+    /// URL). Thread-safe: a whole pair is swapped in at once.
+    /// </summary>
+    internal sealed class UriCache(string baseUrl)
+    {
+        private volatile Resolved? _last;
+
+        public Uri Resolve(string url)
+        {
+            if (_last is { } last && string.Equals(last.Url, url, StringComparison.Ordinal)) return last.Uri;
+            var uri = ApiTransport.Resolve(baseUrl, url);
+            _last = new Resolved(url, uri);
+            return uri;
+        }
+
+        private sealed record Resolved(string Url, Uri Uri);
     }
 
     /// <summary>
@@ -120,8 +177,28 @@ internal static class ApiTransport
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new ApiResponse((int)response.StatusCode, body, RetryAfter(response));
+            // The content is read in whole already (held by the response): copied into a pooled buffer
+            // rather than a new array per answer.
+            var content = response.Content;
+            var expected = content.Headers.ContentLength;
+            if (expected == 0) return new ApiResponse((int)response.StatusCode, ReadOnlyMemory<byte>.Empty, RetryAfter(response));
+            var buffer = ArrayPool<byte>.Shared.Rent(expected is > 0 and < int.MaxValue - 1 ? (int)expected.Value + 1 : 4096);
+            var length = 0;
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                    if (length < buffer.Length) continue;
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+            }
+            return new ApiResponse((int)response.StatusCode, buffer, length, RetryAfter(response));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

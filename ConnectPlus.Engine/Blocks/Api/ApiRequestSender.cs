@@ -59,36 +59,45 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
                 continue;
             }
 
-            if (target.ReadResults(response, batch) is { } results)
-                return new BatchOutcome(batch, mayHaveArrived ? AlreadyDelivered(results) : results, Acknowledged: true, attempt);
+            // The answer's body is read only in this attempt (results and messages are texts of their own):
+            // its pooled buffer goes back once the attempt is judged.
+            try
+            {
+                if (target.ReadResults(response, batch) is { } results)
+                    return new BatchOutcome(batch, mayHaveArrived ? AlreadyDelivered(results) : results, Acknowledged: true, attempt);
 
-            var status = response.Status;
-            if (policy.Yielding.Contains(status))
-            {
-                yields++;
-                var wait = response.RetryAfter ?? policy.Backoff(yields);
-                if (waited + wait > policy.WaitBudget)
+                var status = response.Status;
+                if (policy.Yielding.Contains(status))
                 {
-                    return Failed(batch, Code(status),
-                        $"The server kept answering {status} (slow down): {waited.TotalSeconds:0} s waited, and waiting {wait.TotalSeconds:0} s more would pass the total wait budget of {policy.WaitBudget.TotalSeconds:0} s (Total wait budget seconds).", attempt);
+                    yields++;
+                    var wait = response.RetryAfter ?? policy.Backoff(yields);
+                    if (waited + wait > policy.WaitBudget)
+                    {
+                        return Failed(batch, Code(status),
+                            $"The server kept answering {status} (slow down): {waited.TotalSeconds:0} s waited, and waiting {wait.TotalSeconds:0} s more would pass the total wait budget of {policy.WaitBudget.TotalSeconds:0} s (Total wait budget seconds).", attempt);
+                    }
+                    waited += wait;
+                    Interlocked.Add(ref _waitedTicks, wait.Ticks);
+                    limiter.Pause(wait);
+                    log(RunLogLevel.Debug, $"{batch}: the server answered {status}; every request waits {wait.TotalSeconds:0.#} s.");
+                    continue;
                 }
-                waited += wait;
-                Interlocked.Add(ref _waitedTicks, wait.Ticks);
-                limiter.Pause(wait);
-                log(RunLogLevel.Debug, $"{batch}: the server answered {status}; every request waits {wait.TotalSeconds:0.#} s.");
-                continue;
+                if (policy.Recoverable.Contains(status))
+                {
+                    mayHaveArrived = true;
+                    if (retries == policy.MaxRetries)
+                        return Failed(batch, Code(status), $"The server answered {status} ({ServerWords(response)}), after {attempt} attempts.", attempt);
+                    retries++;
+                    await RetryAsync(batch, retries, $"the server answered {status}", cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                var final = Failed(batch, Code(status), $"The server refused the request: {status} ({ServerWords(response)}).", attempt);
+                return mayHaveArrived ? final with { Results = AlreadyDelivered(final.Results) } : final;
             }
-            if (policy.Recoverable.Contains(status))
+            finally
             {
-                mayHaveArrived = true;
-                if (retries == policy.MaxRetries)
-                    return Failed(batch, Code(status), $"The server answered {status} ({ServerWords(response)}), after {attempt} attempts.", attempt);
-                retries++;
-                await RetryAsync(batch, retries, $"the server answered {status}", cancellationToken).ConfigureAwait(false);
-                continue;
+                response.Release();
             }
-            var final = Failed(batch, Code(status), $"The server refused the request: {status} ({ServerWords(response)}).", attempt);
-            return mayHaveArrived ? final with { Results = AlreadyDelivered(final.Results) } : final;
         }
     }
 

@@ -7,7 +7,8 @@ namespace ConnectPlus.Engine.Blocks.Api;
 /// <summary>
 /// Reports items' results row by row: every source row of an item (its original columns, then the
 /// result columns) goes to the <c>succeeded</c> output or is rejected with the API's code and message
-/// (so unlinked rejects land in the run's error file with the result columns too).
+/// (so unlinked rejects land in the run's error file with the result columns too). When nothing is
+/// linked to <c>succeeded</c>, its rows are counted (in the same batches) but not built.
 /// </summary>
 internal sealed class ApiResultWriter(BlockContext context, string succeededPort, IReadOnlyList<string> resultColumns)
 {
@@ -22,8 +23,15 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
 
     private readonly Dictionary<string, Layout> _layouts = new(StringComparer.Ordinal);
     private readonly SourceRowsReader _sourceRows = new();
+    private readonly int _batchSize = Math.Max(1, context.BatchSize);
+    // Rows sent to "succeeded" only when a block receives them; otherwise only counted.
+    private readonly bool _buildSucceeded = context.IsConnected(succeededPort);
     private Layout? _last;
-    private RecordBatchBuilder? _succeeded;
+    // The batch of succeeded rows being filled: its schema, its rows (taken as they are by a full
+    // batch) and how many are held (counted alone when the rows are not built).
+    private RecordSchema? _schema;
+    private Record[]? _rows;
+    private int _count;
 
     public long SucceededRows { get; private set; }
     public long RejectedRows { get; private set; }
@@ -33,32 +41,53 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     {
         var (schema, rows) = SourceRows(item);
         var layout = LayoutFor(schema);
-        foreach (var row in rows)
+        var count = rows.Count;
+        for (var i = 0; i < count; i++)
         {
-            var values = layout.Values(row, result);
+            var row = rows[i];
             if (result.Outcome == ItemOutcome.Rejected)
             {
                 RejectedRows++;
-                await context.RejectAsync(layout.Output, new Record(values, row.Source), result.Code ?? "API_ERROR", result.Message ?? "The API refused the item.", cancellationToken).ConfigureAwait(false);
+                await context.RejectAsync(layout.Output, new Record(layout.Values(row, result), row.Source), result.Code ?? "API_ERROR", result.Message ?? "The API refused the item.", cancellationToken).ConfigureAwait(false);
                 continue;
             }
             SucceededRows++;
-            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output))
+            if (_count > 0 && !ReferenceEquals(_schema, layout.Output))
             {
-                // Rows of other columns start a batch (and a builder) of their own.
+                // Rows of other columns start a batch of their own.
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
-                _succeeded = null;
             }
-            _succeeded ??= new RecordBatchBuilder(layout.Output, context.BatchSize);
-            if (_succeeded.Add(new Record(values, row.Source))) await FlushAsync(cancellationToken).ConfigureAwait(false);
+            _schema = layout.Output;
+            if (_buildSucceeded) (_rows ??= new Record[_batchSize])[_count] = new Record(layout.Values(row, result), row.Source);
+            if (++_count == _batchSize) await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Sends the rows still held.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_succeeded is null || _succeeded.Count == 0) return;
-        await context.WriteAsync(succeededPort, _succeeded.Take(), cancellationToken).ConfigureAwait(false);
+        if (_count == 0) return;
+        var count = _count;
+        _count = 0;
+        if (!_buildSucceeded)
+        {
+            // What writing the batch to an output without links does: count its rows.
+            context.Stats.AddRowsOut(count);
+            return;
+        }
+        Record[] rows;
+        if (count == _rows!.Length)
+        {
+            // A full batch takes the array; the next batch gets a new one.
+            rows = _rows;
+            _rows = null;
+        }
+        else
+        {
+            rows = _rows.AsSpan(0, count).ToArray();
+            Array.Clear(_rows, 0, count);
+        }
+        await context.WriteAsync(succeededPort, new RecordBatch(_schema!, rows), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The item's source rows; a payload whose source rows cannot be read stands for itself.</summary>
@@ -91,12 +120,15 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     private sealed class Layout
     {
         private readonly int[] _map;
+        // No input column is named like a result column: the input's values are copied as they are.
+        private readonly bool _identity;
 
         public Layout(RecordSchema input, IReadOnlyList<string> resultColumns)
         {
             Input = input;
             var kept = Enumerable.Range(0, input.Count).Where(i => !resultColumns.Contains(input.Columns[i], StringComparer.Ordinal)).ToArray();
             _map = kept;
+            _identity = kept.Length == input.Count;
             Output = new RecordSchema(kept.Select(i => input.Columns[i]).Concat(resultColumns));
         }
 
@@ -106,7 +138,16 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
         public string?[] Values(Record row, ItemResult result)
         {
             var values = new string?[Output.Count];
-            for (var i = 0; i < _map.Length; i++) values[i] = row[_map[i]];
+            if (_identity)
+            {
+                // The input's columns as they are (missing trailing values stay null).
+                var source = row.Values;
+                source.AsSpan(0, Math.Min(source.Length, _map.Length)).CopyTo(values);
+            }
+            else
+            {
+                for (var i = 0; i < _map.Length; i++) values[i] = row[_map[i]];
+            }
             var at = _map.Length;
             var status = result.Outcome switch
             {

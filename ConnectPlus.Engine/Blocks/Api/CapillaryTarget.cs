@@ -34,7 +34,7 @@ public enum CapillaryEndpoint
 internal sealed class CapillaryTarget : IApiTarget
 {
     private readonly Shape _shape;
-    private readonly string? _wrapper;
+    private readonly byte[] _wrapper;
     private readonly bool _v2Bulk;
     private readonly Func<JsonElement, int, IReadOnlyList<ItemResult>?> _read;
 
@@ -44,7 +44,7 @@ internal sealed class CapillaryTarget : IApiTarget
         _shape = shape;
         MaxItemsPerRequest = maxItems;
         _read = read;
-        _wrapper = wrapper;
+        _wrapper = wrapper is null ? [] : System.Text.Encoding.UTF8.GetBytes(wrapper);
         // v2 bulk answers come with every batch: read in one pass (the document is kept for anything unusual).
         _v2Bulk = read == V2Bulk;
     }
@@ -79,7 +79,7 @@ internal sealed class CapillaryTarget : IApiTarget
                 return;
             case Shape.Wrapped:
                 body.Write("{\"root\":{\""u8);
-                body.Write(System.Text.Encoding.UTF8.GetBytes(_wrapper!));
+                body.Write(_wrapper);
                 body.Write("\":"u8);
                 WriteArray(batch, body);
                 body.Write("}}"u8);
@@ -98,7 +98,7 @@ internal sealed class CapillaryTarget : IApiTarget
         IReadOnlyList<ItemResult>? results = null;
         try
         {
-            if (_v2Bulk && V2BulkAnswerReader.TryRead(response.Body, count, out var streamed))
+            if (_v2Bulk && V2BulkAnswerReader.TryRead(response.Body.Span, count, out var streamed))
             {
                 results = streamed;
             }

@@ -13,6 +13,9 @@ namespace ConnectPlus.Engine.Blocks.Api;
 /// </summary>
 internal static class V2BulkAnswerReader
 {
+    /// <summary>Texts of the whole numbers of points most items get (0 to 1023), made once.</summary>
+    private static readonly string[] SmallWholeNumbers = [.. Enumerable.Range(0, 1024).Select(n => n.ToString(CultureInfo.InvariantCulture))];
+
     /// <summary>
     /// True when the answer was read: <paramref name="results"/> are the items' results, or null when
     /// the answer carries none for <paramref name="count"/> items. False: read it as a document instead.
@@ -70,7 +73,7 @@ internal static class V2BulkAnswerReader
         item = default;
         string? entityId = null;
         List<(string? Code, string? Message)>? errors = null, warnings = null;
-        Points? resultPoints = null, itemPoints = null;
+        decimal? resultPoints = null, itemPoints = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -99,18 +102,42 @@ internal static class V2BulkAnswerReader
         }
         if (errors is { Count: > 0 })
         {
-            item = ItemResult.Rejected(errors[0].Code, string.Join("; ", errors.Select(e => e.Message)));
+            item = ItemResult.Rejected(errors[0].Code, Join(errors, null));
             return true;
         }
-        var points = (resultPoints?.Total ?? itemPoints?.Total)?.ToString(CultureInfo.InvariantCulture);
+        var points = PointsText(resultPoints ?? itemPoints);
         item = warnings is not { Count: > 0 }
             ? ItemResult.Success(entityId: entityId, points: points)
-            : ItemResult.Success(warnings[0].Code, "warning: " + string.Join("; ", warnings.Select(w => w.Message)), entityId, points);
+            : ItemResult.Success(warnings[0].Code, Join(warnings, "warning: "), entityId, points);
         return true;
     }
 
+    /// <summary>The messages joined by "; " after <paramref name="prefix"/> (as <see cref="string.Join(string, IEnumerable{string})"/> joins them).</summary>
+    private static string Join(List<(string? Code, string? Message)> messages, string? prefix)
+    {
+        if (messages.Count == 1) return prefix is null ? messages[0].Message ?? "" : prefix + messages[0].Message;
+        var text = new StringBuilder(prefix);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (i > 0) text.Append("; ");
+            text.Append(messages[i].Message);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="total"/> as <see cref="decimal.ToString(IFormatProvider)"/> writes it in the invariant culture;
+    /// a whole number below 1024 without decimals (120, not 120.0) is the same text, kept once.
+    /// </summary>
+    internal static string? PointsText(decimal? total)
+    {
+        if (total is not { } value) return null;
+        if (value.Scale == 0 && !decimal.IsNegative(value) && value < SmallWholeNumbers.Length) return SmallWholeNumbers[(int)value];
+        return value.ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The item's <c>result</c> object: only its <c>sideEffects</c> matter.</summary>
-    private static bool TryReadResult(ref Utf8JsonReader reader, out Points? points)
+    private static bool TryReadResult(ref Utf8JsonReader reader, out decimal? points)
     {
         points = null;
         var seen = false;
@@ -132,12 +159,12 @@ internal static class V2BulkAnswerReader
 
     /// <summary>
     /// A <c>sideEffects</c> value: an array of effects or one effect. Its points: the sum of
-    /// <c>awardedPoints</c> over the effects of type "points" (null total when there are none).
+    /// <c>awardedPoints</c> over the effects of type "points" (null when there are none).
     /// </summary>
-    private static bool TryReadEffects(ref Utf8JsonReader reader, out Points? points)
+    private static bool TryReadEffects(ref Utf8JsonReader reader, out decimal? points)
     {
-        points = new Points();
-        if (reader.TokenType == JsonTokenType.StartObject) return TryReadEffect(ref reader, points);
+        points = null;
+        if (reader.TokenType == JsonTokenType.StartObject) return TryReadEffect(ref reader, ref points);
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             reader.Skip();
@@ -150,12 +177,12 @@ internal static class V2BulkAnswerReader
                 reader.Skip();
                 continue;
             }
-            if (!TryReadEffect(ref reader, points)) return false;
+            if (!TryReadEffect(ref reader, ref points)) return false;
         }
         return true;
     }
 
-    private static bool TryReadEffect(ref Utf8JsonReader reader, Points points)
+    private static bool TryReadEffect(ref Utf8JsonReader reader, ref decimal? points)
     {
         bool seenType = false, seenAmount = false, isPoints = false;
         decimal? amount = null;
@@ -184,7 +211,7 @@ internal static class V2BulkAnswerReader
                 reader.Skip();
             }
         }
-        if (isPoints && amount is { } value) points.Total = (points.Total ?? 0) + value;
+        if (isPoints && amount is { } value) points = (points ?? 0) + value;
         return true;
     }
 
@@ -248,11 +275,5 @@ internal static class V2BulkAnswerReader
             default:
                 return null;
         }
-    }
-
-    /// <summary>Points summed over a <c>sideEffects</c> value.</summary>
-    private sealed class Points
-    {
-        public decimal? Total { get; set; }
     }
 }

@@ -35,6 +35,7 @@ public sealed class CapillaryClient : IApiClient
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
     private readonly KeyValuePair<string, string>[] _fixedHeaders;
+    private readonly ApiTransport.UriCache _uris;
     private volatile AccessToken? _token;
     private volatile ConnectionException? _keyRefused;
     private long _tokensIssued;
@@ -50,6 +51,7 @@ public sealed class CapillaryClient : IApiClient
         _settings = settings;
         _time = time ?? TimeProvider.System;
         _http = ApiTransport.CreateHttpClient(handler, settings.TimeoutSeconds);
+        _uris = new ApiTransport.UriCache(settings.BaseUrl);
         var headers = new List<KeyValuePair<string, string>>();
         if (!string.IsNullOrWhiteSpace(settings.AttributionEntityType) && !string.IsNullOrWhiteSpace(settings.AttributionEntityCode))
         {
@@ -89,7 +91,7 @@ public sealed class CapillaryClient : IApiClient
     public async Task<ApiResponse> SendAsync(HttpMethod method, string url, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var uri = ApiTransport.Resolve(_settings.BaseUrl, url);
+        var uri = _uris.Resolve(url);
         var token = _settings.Auth == CapillaryAuth.Oauth ? await TokenAsync(null, cancellationToken).ConfigureAwait(false) : null;
         var response = await SendOnceAsync(method, uri, body, headers, token, cancellationToken).ConfigureAwait(false);
         if (response.Status != 401) return response;
@@ -122,7 +124,7 @@ public sealed class CapillaryClient : IApiClient
 
     private async Task<ApiResponse> SendOnceAsync(HttpMethod method, Uri uri, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers, string? token, CancellationToken cancellationToken)
     {
-        using var request = ApiTransport.Request(method, uri, body, headers.Count == 0 ? _fixedHeaders : [.. _fixedHeaders, .. headers]);
+        using var request = ApiTransport.Request(method, uri, body, _fixedHeaders, headers);
         if (token is not null) request.Headers.TryAddWithoutValidation(TokenHeader, token);
         return await ApiTransport.SendAsync(_http, request, Display, cancellationToken).ConfigureAwait(false);
     }
@@ -185,7 +187,7 @@ public sealed class CapillaryClient : IApiClient
         return new AccessToken(value, issued + usable);
     }
 
-    private static (string? Token, int? TtlSeconds) ReadToken(byte[] body)
+    private static (string? Token, int? TtlSeconds) ReadToken(ReadOnlyMemory<byte> body)
     {
         try
         {

@@ -12,6 +12,7 @@ public sealed class HttpApiClient : IApiClient
     private readonly HttpConnectionSettings _settings;
     private readonly HttpClient _http;
     private readonly KeyValuePair<string, string>[] _signIn;
+    private readonly ApiTransport.UriCache _uris;
 
     /// <param name="connectionName">The connection's name (for messages); null for an unnamed endpoint without credentials.</param>
     /// <param name="settings">The validated connection settings.</param>
@@ -21,6 +22,7 @@ public sealed class HttpApiClient : IApiClient
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _http = ApiTransport.CreateHttpClient(handler, settings.TimeoutSeconds);
+        _uris = new ApiTransport.UriCache(settings.BaseUrl);
         Display = connectionName is null ? settings.BaseUrl : $"http connection '{connectionName}' ({settings.BaseUrl.TrimEnd('/')})";
         _signIn = settings.Auth switch
         {
@@ -47,8 +49,8 @@ public sealed class HttpApiClient : IApiClient
     public async Task<ApiResponse> SendAsync(HttpMethod method, string url, ReadOnlyMemory<byte> body, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var uri = ApiTransport.Resolve(_settings.BaseUrl, url);
-        using var request = ApiTransport.Request(method, uri, body, _signIn.Length == 0 ? headers : [.. _signIn, .. headers]);
+        var uri = _uris.Resolve(url);
+        using var request = ApiTransport.Request(method, uri, body, _signIn, headers);
         var response = await ApiTransport.SendAsync(_http, request, Display, cancellationToken).ConfigureAwait(false);
         return response.Status == 401 ? throw Refused(response) : response;
     }
