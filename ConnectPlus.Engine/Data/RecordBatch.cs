@@ -52,26 +52,30 @@ public sealed class RecordBatch
 public sealed class RecordBatchBuilder(RecordSchema schema, int batchSize)
 {
     private readonly int _batchSize = Math.Max(1, batchSize);
-    private List<Record> _rows = new(Math.Max(1, batchSize));
+    // Rows go straight into the array a full batch takes as its own (no copy); a new one is made per batch.
+    private Record[] _rows = [];
+    private int _count;
 
     /// <summary>The schema of the batches built.</summary>
     public RecordSchema Schema { get; } = schema;
 
     /// <summary>Rows waiting in the current batch.</summary>
-    public int Count => _rows.Count;
+    public int Count => _count;
 
     /// <summary>Adds a row; returns true when the batch is full and should be taken.</summary>
     public bool Add(Record row)
     {
-        _rows.Add(row);
-        return _rows.Count >= _batchSize;
+        if (_count == _rows.Length) Array.Resize(ref _rows, Math.Min(_batchSize, Math.Max(16, _rows.Length * 2)));
+        _rows[_count++] = row;
+        return _count >= _batchSize;
     }
 
     /// <summary>Takes the rows collected so far as a batch and starts a new one.</summary>
     public RecordBatch Take()
     {
-        var batch = new RecordBatch(Schema, [.. _rows]);
-        _rows = new List<Record>(_batchSize);
-        return batch;
+        var rows = _count == _rows.Length ? _rows : _rows[.._count];
+        _rows = _count == _batchSize ? new Record[_batchSize] : [];
+        _count = 0;
+        return new RecordBatch(Schema, rows);
     }
 }
