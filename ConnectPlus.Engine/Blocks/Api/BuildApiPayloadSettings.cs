@@ -285,6 +285,7 @@ internal sealed class PayloadTarget
         Field = field;
         Map = map;
         EntryName = entryName;
+        InList = field?.InList ?? map?.InList;
     }
 
     public PayloadMapping Mapping { get; }
@@ -302,7 +303,7 @@ internal sealed class PayloadTarget
     public string? EntryName { get; }
 
     /// <summary>The list the target is in (null at item level).</summary>
-    public PayloadList? InList => Field?.InList ?? Map?.InList;
+    public PayloadList? InList { get; }
 
     /// <summary>The mapped path.</summary>
     public string Path => Field?.Path ?? $"{Map!.Path}.{EntryName}";

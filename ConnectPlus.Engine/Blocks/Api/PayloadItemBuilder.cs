@@ -74,9 +74,10 @@ internal sealed class PayloadItemBuilder : IDisposable
     {
         foreach (var target in _plan.ItemTargets)
         {
-            if (!binding.TryValue(target, first, out var value, out var failCode, out var failMessage))
+            var value = binding.ValueFor(target, first);
+            if (value.IsFailure)
             {
-                (code, message) = (failCode!, failMessage!);
+                (code, message) = (PayloadBinding.FailureCode(value), value.Text!);
                 return false;
             }
             if (target.Field is { Required: true } && !value.HasValue)
@@ -186,8 +187,8 @@ internal sealed class PayloadItemBuilder : IDisposable
     {
         foreach (var target in _plan.RowTargets)
         {
-            if (!binding.TryValue(target, row, out var value, out var code, out var message))
-                return new PayloadReject(0, code!, message!);
+            var value = binding.ValueFor(target, row);
+            if (value.IsFailure) return new PayloadReject(0, PayloadBinding.FailureCode(value), value.Text!);
             values[_plan.Slots[target.Index]] = value;
         }
         foreach (var list in _plan.ListPlans)

@@ -261,12 +261,11 @@ internal sealed class PayloadBinding
 
     /// <summary>
     /// Gives a target's value for a row: read, computed or constant, then converted to the field's type.
-    /// False with the reject code and message when the formula or the conversion fails.
+    /// A failed formula or conversion comes back as a value that <see cref="PayloadValue.IsFailure"/>, with the
+    /// message as its text (no out parameters: this runs for every mapped field of every row).
     /// </summary>
-    public bool TryValue(PayloadTarget target, Record row, out PayloadValue value, out string? code, out string? message)
+    public PayloadValue ValueFor(PayloadTarget target, Record row)
     {
-        code = null;
-        message = null;
         string? raw;
         if (_formulas[target.Index] is { } formula)
         {
@@ -276,28 +275,22 @@ internal sealed class PayloadBinding
             }
             catch (FormulaException ex)
             {
-                value = PayloadValue.Missing;
-                code = BuildApiPayloadBlock.FormulaErrorCode;
-                message = $"Field '{target.Path}': {ex.Message}";
-                return false;
+                return new PayloadValue(PayloadValueKind.FormulaFailed, $"Field '{target.Path}': {ex.Message}");
             }
         }
-        else if (_columns[target.Index] >= 0)
+        else if (_columns[target.Index] is var column and >= 0)
         {
-            raw = row[_columns[target.Index]];
+            raw = row[column];
         }
         else
         {
-            value = target.Constant;
-            return true;
+            return target.Constant;
         }
-        if (target.Field is not { } field)
-        {
-            value = string.IsNullOrWhiteSpace(raw) ? PayloadValue.Missing : PayloadValue.OfText(raw);
-            return true;
-        }
-        if (Plan.Converter.TryConvert(field, raw, keepEmptyText: false, target.Origin, out value, out message)) return true;
-        code = BuildApiPayloadBlock.FieldErrorCode;
-        return false;
+        if (target.Field is not { } field) return string.IsNullOrWhiteSpace(raw) ? PayloadValue.Missing : PayloadValue.OfText(raw);
+        return Plan.Converter.Convert(field, raw, keepEmptyText: false, target.Origin);
     }
+
+    /// <summary>The reject code of a failed value.</summary>
+    public static string FailureCode(PayloadValue value) =>
+        value.Kind == PayloadValueKind.FormulaFailed ? BuildApiPayloadBlock.FormulaErrorCode : BuildApiPayloadBlock.FieldErrorCode;
 }

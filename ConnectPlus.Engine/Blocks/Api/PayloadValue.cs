@@ -16,6 +16,10 @@ internal enum PayloadValueKind : byte
     Number,
     /// <summary>JSON true or false.</summary>
     Boolean,
+    /// <summary>No value: the input cannot be converted to the field's type; the text is the reason.</summary>
+    Invalid,
+    /// <summary>No value: the field's formula failed; the text is the reason.</summary>
+    FormulaFailed,
 }
 
 /// <summary>
@@ -32,7 +36,14 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
 
     public static PayloadValue False { get; } = new(PayloadValueKind.Boolean, "false");
 
-    public bool HasValue => Kind != PayloadValueKind.Missing;
+    /// <summary>A value to write (text, number or boolean).</summary>
+    public bool HasValue => (uint)(Kind - PayloadValueKind.Text) <= PayloadValueKind.Boolean - PayloadValueKind.Text;
+
+    /// <summary>The conversion or the formula failed: <see cref="Text"/> says why.</summary>
+    public bool IsFailure => Kind >= PayloadValueKind.Invalid;
+
+    /// <summary>A failed conversion, with its reason.</summary>
+    public static PayloadValue Failure(string message) => new(PayloadValueKind.Invalid, message);
 
     public static PayloadValue OfText(string text) => new(PayloadValueKind.Text, text);
 
@@ -97,56 +108,51 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
     /// </summary>
     public bool TryConvert(PayloadField field, string? raw, bool keepEmptyText, string origin, out PayloadValue value, out string? message)
     {
-        message = null;
-        value = PayloadValue.Missing;
-        if (raw is null) return true;
+        value = Convert(field, raw, keepEmptyText, origin);
+        message = value.IsFailure ? value.Text : null;
+        if (value.IsFailure) value = PayloadValue.Missing;
+        return message is null;
+    }
+
+    /// <summary>
+    /// <see cref="TryConvert"/> for the hot path: the result comes back as the value (an
+    /// <see cref="PayloadValueKind.Invalid"/> one with the message on failure), with no out parameters to write through.
+    /// </summary>
+    public PayloadValue Convert(PayloadField field, string? raw, bool keepEmptyText, string origin)
+    {
+        if (raw is null) return PayloadValue.Missing;
         // Most values start with a visible character: only the others can be blank.
         if (raw.Length == 0 || (char.IsWhiteSpace(raw[0]) && string.IsNullOrWhiteSpace(raw)))
-        {
-            if (field.Type == PayloadFieldType.Text && keepEmptyText) value = PayloadValue.OfText(raw);
-            return true;
-        }
+            return field.Type == PayloadFieldType.Text && keepEmptyText ? PayloadValue.OfText(raw) : PayloadValue.Missing;
         switch (field.Type)
         {
             case PayloadFieldType.Text:
-                value = PayloadValue.OfText(raw);
-                return true;
+                return PayloadValue.OfText(raw);
             case PayloadFieldType.Number or PayloadFieldType.WholeNumber when IsPlainNumber(raw, whole: field.Type == PayloadFieldType.WholeNumber):
                 // Already what the decimal would be written as: no parsing and formatting again.
-                value = field.WriteAsText ? PayloadValue.OfText(raw) : PayloadValue.OfNumberText(raw);
-                return true;
+                return field.WriteAsText ? PayloadValue.OfText(raw) : PayloadValue.OfNumberText(raw);
             case PayloadFieldType.Number when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var number):
-                value = Number(field, number);
-                return true;
+                return Number(field, number);
             case PayloadFieldType.Number:
-                message = $"Field '{field.Path}' must be a number; got '{raw}' {origin} (write digits with '.' for decimals and no thousands separators).";
-                return false;
+                return PayloadValue.Failure($"Field '{field.Path}' must be a number; got '{raw}' {origin} (write digits with '.' for decimals and no thousands separators).");
             case PayloadFieldType.WholeNumber when decimal.TryParse(raw, NumberStyles.Float, Invariant, out var whole) && whole == decimal.Truncate(whole):
-                value = Number(field, decimal.Truncate(whole));
-                return true;
+                return Number(field, decimal.Truncate(whole));
             case PayloadFieldType.WholeNumber:
-                message = $"Field '{field.Path}' must be a whole number; got '{raw}' {origin}.";
-                return false;
+                return PayloadValue.Failure($"Field '{field.Path}' must be a whole number; got '{raw}' {origin}.");
             case PayloadFieldType.Boolean when TryBoolean(raw.Trim(), out var flag):
-                value = field.WriteAsText ? PayloadValue.OfText(flag ? "true" : "false") : PayloadValue.OfBoolean(flag);
-                return true;
+                return field.WriteAsText ? PayloadValue.OfText(flag ? "true" : "false") : PayloadValue.OfBoolean(flag);
             case PayloadFieldType.Boolean:
-                message = $"Field '{field.Path}' must be true or false (also 1/0, yes/no); got '{raw}' {origin}.";
-                return false;
+                return PayloadValue.Failure($"Field '{field.Path}' must be true or false (also 1/0, yes/no); got '{raw}' {origin}.");
             case PayloadFieldType.Date or PayloadFieldType.DateTime when Dates.TryParse(raw, out var date):
-                value = PayloadValue.OfText(Dates.Format(date, field.Format ?? PayloadTemplates.DateFormat));
-                return true;
+                return PayloadValue.OfText(Dates.Format(date, field.Format ?? PayloadTemplates.DateFormat));
             case PayloadFieldType.Date or PayloadFieldType.DateTime:
-                message = $"Field '{field.Path}' must be a date; got '{raw}' {origin}, which matches none of the formats tried: {string.Join(", ", Dates.Formats)}. Add its format to 'dateInputFormats'.";
-                return false;
+                return PayloadValue.Failure($"Field '{field.Path}' must be a date; got '{raw}' {origin}, which matches none of the formats tried: {string.Join(", ", Dates.Formats)}. Add its format to 'dateInputFormats'.");
             case PayloadFieldType.Choice when field.AllowedValues.Contains(raw.Trim(), StringComparer.Ordinal):
-                value = PayloadValue.OfText(raw.Trim());
-                return true;
+                return PayloadValue.OfText(raw.Trim());
             default:
                 var near = field.AllowedValues.FirstOrDefault(v => string.Equals(v, raw.Trim(), StringComparison.OrdinalIgnoreCase));
                 var hint = near is null ? "values are case-sensitive" : $"values are case-sensitive: did you mean '{near}'?";
-                message = $"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).";
-                return false;
+                return PayloadValue.Failure($"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).");
         }
     }
 
