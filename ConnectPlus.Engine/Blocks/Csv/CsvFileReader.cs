@@ -146,22 +146,13 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
     private async Task ReadRowsAsync(CsvReader csv, CancellationToken cancellationToken)
     {
         var width = _schema.Count;
-        // The row before's values: a field that repeats the same column of the row before (as a bill's own columns do
-        // on each of its lines) takes that string rather than a new one of the same text. Equal strings that are the
-        // same object also compare at once downstream (group keys).
-        string?[] previous = [];
         do
         {
             if (_input.InvalidAt >= 0) StopAtInvalidByte(csv);
             if (csv.FieldCount == width && _malformed.Count == 0)
             {
                 var values = new string?[width];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var before = i < previous.Length ? previous[i] : null;
-                    values[i] = before is not null && Ascii.Equals(csv.GetSpan(i), before) ? before : csv.GetString(i);
-                }
-                previous = values;
+                for (var i = 0; i < values.Length; i++) values[i] = csv.GetString(i);
                 await AddAsync(new Record(values, new SourceRef(_name, csv.LineNumber)), cancellationToken).ConfigureAwait(false);
             }
             else

@@ -49,46 +49,6 @@ public sealed class ReadCsvBlockTests
         Assert.Contains(Messages(result, RunLogLevel.Info), m => m.StartsWith("members.csv: 2 rows read", StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Run_ReadsValuesThatRepeatTheRowBefore_AsTheyAre_AndSharesTheirStrings(bool trim)
-    {
-        // Bill lines: the bill's own columns repeat on each line; quoted, escaped, padded, non-ASCII and empty values too.
-        var text = "bill,note,city,amount\n" +
-            "B1,\"a \"\"q\"\", b\", Pune ,10.5\n" +
-            "B1,\"a \"\"q\"\", b\", Pune ,10.5\n" +
-            "B1,plain,Pune,\n" +
-            "B2,Café, Pune ,\n" +
-            "B2,Café,Pune ,\n" +
-            "B2,Café,Pune ,10.50\n";
-        var expected = new[]
-        {
-            new[] { "B1", "a \"q\", b", " Pune ", "10.5" },
-            ["B1", "a \"q\", b", " Pune ", "10.5"],
-            ["B1", "plain", "Pune", ""],
-            ["B2", "Café", " Pune ", ""],
-            ["B2", "Café", "Pune ", ""],
-            ["B2", "Café", "Pune ", "10.50"],
-        };
-
-        var result = await Read(new { trimWhitespace = trim, skipBlankLines = true }, ("bills.csv", text));
-
-        var rows = result.Records("records").Rows;
-        Assert.Equal(6, rows.Count);
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var want = expected[r].Select(v => trim ? v.Trim() : v);
-            Assert.Equal(want, rows[r].Values.Take(want.Count()));
-        }
-        // Same text as the row before, in ASCII: the same string object.
-        Assert.Same(rows[0][0], rows[1][0]);
-        Assert.Same(rows[0][1], rows[1][1]);
-        Assert.Same(rows[0][3], rows[1][3]);
-        Assert.Same(rows[3][0], rows[5][0]);
-        Assert.NotSame(rows[1][0], rows[3][0]);
-    }
-
     [Fact]
     public async Task Run_GivesPhysicalLineNumbers_WhenFieldsHoldLineBreaksAndBlankLinesAreSkipped()
     {
