@@ -202,9 +202,24 @@ internal sealed class CapillaryTarget : IApiTarget
         foreach (var effect in entries)
         {
             if (effect.ValueKind != JsonValueKind.Object || !string.Equals(Text(effect, "type"), "points", StringComparison.OrdinalIgnoreCase)) continue;
-            if (decimal.TryParse(Text(effect, amount), NumberStyles.Number, CultureInfo.InvariantCulture, out var value)) total = (total ?? 0) + value;
+            if (Amount(effect, amount) is { } value) total = (total ?? 0) + value;
         }
         return total?.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A number (any JSON form, 1e2 too), or a string holding one (as Capillary writes some amounts: "1,200.50");
+    /// null otherwise. The one-pass reader of v2 answers reads amounts the same way.
+    /// </summary>
+    private static decimal? Amount(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value)) return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetDecimal(out var number) ? number : null,
+            JsonValueKind.String => decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null,
+            _ => null,
+        };
     }
 
     private static List<(string? Code, string? Message)> Messages(JsonElement item, string name)

@@ -264,7 +264,7 @@ public sealed class ApiResultPathTests
                 if (random.Next(12) == 0) return Pick(random, "5", "\"p\"", "null", "[{\"type\":\"points\",\"awardedPoints\":1}]");
                 var properties = new List<string>();
                 if (random.Next(6) > 0) properties.Add("\"type\":" + Pick(random, "\"points\"", "\"points\"", "\"POINTS\"", "\"Points\"", "\"coupon\"", "\"p\\u006fints\"", "1", "null", "{\"a\":1}", "[\"points\"]"));
-                if (random.Next(6) > 0) properties.Add("\"awardedPoints\":" + Pick(random, "120", "0", "12.5", "\"30\"", "\"12.50\"", "\" 7 \"", "\"1,000\"", "\"x\"", "-3", "0.10", "1023", "1024", "null", "true", "{}", "[]", "\"\\u0031\""));
+                if (random.Next(6) > 0) properties.Add("\"awardedPoints\":" + Pick(random, "120", "0", "12.5", "\"30\"", "\"12.50\"", "\" 7 \"", "\"1,000\"", "\"x\"", "-3", "0.10", "1023", "1024", "1e2", "2.5E1", "-1e-1", "null", "true", "{}", "[]", "\"\\u0031\""));
                 if (random.Next(3) == 0) properties.Add("\"id\":" + Pick(random, "1", "\"c\"", "{\"x\":[1,2]}"));
                 Shuffle(random, properties);
                 return "{" + string.Join(",", properties) + "}";
