@@ -27,11 +27,9 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     // Rows sent to "succeeded" only when a block receives them; otherwise only counted.
     private readonly bool _buildSucceeded = context.IsConnected(succeededPort);
     private Layout? _last;
-    // The batch of succeeded rows being filled: its schema, its rows (taken as they are by a full
-    // batch) and how many are held (counted alone when the rows are not built).
-    private RecordSchema? _schema;
-    private Record[]? _rows;
-    private int _count;
+    private RecordBatchBuilder? _succeeded;
+    // Succeeded rows counted but not built (nothing receives them), not yet added to the stats.
+    private int _counted;
 
     public long SucceededRows { get; private set; }
     public long RejectedRows { get; private set; }
@@ -52,42 +50,33 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
                 continue;
             }
             SucceededRows++;
-            if (_count > 0 && !ReferenceEquals(_schema, layout.Output))
+            if (!_buildSucceeded)
             {
-                // Rows of other columns start a batch of their own.
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (++_counted == _batchSize) await FlushAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
-            _schema = layout.Output;
-            if (_buildSucceeded) (_rows ??= new Record[_batchSize])[_count] = new Record(layout.Values(row, result), row.Source);
-            if (++_count == _batchSize) await FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output))
+            {
+                // Rows of other columns start a batch (and a builder) of their own.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                _succeeded = null;
+            }
+            _succeeded ??= new RecordBatchBuilder(layout.Output, _batchSize);
+            if (_succeeded.Add(new Record(layout.Values(row, result), row.Source))) await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Sends the rows still held.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_count == 0) return;
-        var count = _count;
-        _count = 0;
-        if (!_buildSucceeded)
+        if (_counted > 0)
         {
             // What writing the batch to an output without links does: count its rows.
-            context.Stats.AddRowsOut(count);
-            return;
+            context.Stats.AddRowsOut(_counted);
+            _counted = 0;
         }
-        Record[] rows;
-        if (count == _rows!.Length)
-        {
-            // A full batch takes the array; the next batch gets a new one.
-            rows = _rows;
-            _rows = null;
-        }
-        else
-        {
-            rows = _rows.AsSpan(0, count).ToArray();
-            Array.Clear(_rows, 0, count);
-        }
-        await context.WriteAsync(succeededPort, new RecordBatch(_schema!, rows), cancellationToken).ConfigureAwait(false);
+        if (_succeeded is null || _succeeded.Count == 0) return;
+        await context.WriteAsync(succeededPort, _succeeded.Take(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The item's source rows; a payload whose source rows cannot be read stands for itself.</summary>
