@@ -119,16 +119,19 @@ internal sealed class PayloadItemBuilder : IDisposable
         return false;
     }
 
-    private bool AnyItemValue(int[][] anyOf)
+    private bool AnyItemValue(int[][] paths) => FirstItemValue(paths).HasValue;
+
+    /// <summary>The first value among the item slots of <paramref name="paths"/> (per path, in order); missing when none has one.</summary>
+    private PayloadValue FirstItemValue(int[][] paths)
     {
-        foreach (var slots in anyOf)
+        foreach (var slots in paths)
         {
             foreach (var slot in slots)
             {
-                if (_item[slot].HasValue) return true;
+                if (_item[slot].HasValue) return _item[slot];
             }
         }
-        return false;
+        return PayloadValue.Missing;
     }
 
     private string Reason(string path) => _plan.Template.Find(path) switch
@@ -138,22 +141,8 @@ internal sealed class PayloadItemBuilder : IDisposable
         _ => $"'{path}' is not mapped",
     };
 
-    private string? TemplateKey()
-    {
-        foreach (var path in _plan.Template.KeyFields)
-        {
-            var found = _plan.Template.Find(path) switch
-            {
-                PayloadField field when _plan.FieldTargets.TryGetValue(field, out var target) => Item(target),
-                PayloadMapPart map when _plan.MapTargets.TryGetValue(map, out var entries) => entries.Select(Item).FirstOrDefault(v => v.HasValue),
-                _ => PayloadValue.Missing,
-            };
-            if (found.HasValue) return found.Identity;
-        }
-        return null;
-    }
-
-    private PayloadValue Item(PayloadTarget target) => target.InList is null ? _item[_plan.Slots[target.Index]] : PayloadValue.Missing;
+    /// <summary>The item's key without group-by: the first value of the template's key fields.</summary>
+    private string? TemplateKey() => FirstItemValue(_plan.KeySlots) is { HasValue: true } found ? found.Identity : null;
 
     private void CollectElements(PayloadBinding binding, IReadOnlyList<Record> rows)
     {

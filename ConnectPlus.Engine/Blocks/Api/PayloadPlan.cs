@@ -32,7 +32,11 @@ internal sealed class PayloadPlan
         ListPlans = [.. template.Lists.Select(list => new PayloadListPlan(list, [.. targets.Where(t => t.InList == list)]))];
         WriteParts = Writable(template.Item.Children);
         RulePlans = [.. template.Rules.Select(rule => new PayloadRulePlan(rule, WhenSlot(rule), [.. rule.AnyOf.Select(ItemSlotsOf)]))];
+        KeySlots = [.. template.KeyFields.Select(ItemSlotsOf)];
     }
+
+    /// <summary>Per path of the template's <see cref="PayloadTemplate.KeyFields"/>: the item slots that give it a value, resolved once.</summary>
+    public int[][] KeySlots { get; }
 
     /// <summary>The template's rules with the item slots they read, resolved once.</summary>
     public PayloadRulePlan[] RulePlans { get; }
