@@ -61,8 +61,6 @@ internal sealed class PayloadJsonWriter : IDisposable
         Start((byte)'{');
     }
 
-    public void WriteStartArray() => Start((byte)'[');
-
     public void WriteStartArray(JsonEncodedText name)
     {
         WritePropertyName(name);

@@ -121,13 +121,14 @@ public sealed class PayloadJsonWriterTests
             var choice = random.Next(depth > 5 ? 5 : 8);
             if (choice is 5 or 6 && depth < 8)
             {
-                var isObject = choice == 5;
+                // Inside an array only objects, as the builder writes them (line items); named ones either.
+                var isObject = choice == 5 || !inObj;
                 if (inObj)
                 {
                     var encoded = random.Next(2) == 0;
                     calls.Add(w => w.StartNamed(name, isObject, encoded));
                 }
-                else calls.Add(w => w.StartUnnamed(isObject));
+                else calls.Add(w => w.StartObject());
                 inObject.Push(isObject);
                 depth++;
                 continue;
@@ -189,7 +190,6 @@ public sealed class PayloadJsonWriterTests
     {
         void StartObject();
         void StartNamed(string name, bool isObject, bool encoded);
-        void StartUnnamed(bool isObject);
         void End(bool isObject);
         void Name(string name);
         void NameEncoded(string name);
@@ -206,10 +206,6 @@ public sealed class PayloadJsonWriterTests
         {
             if (encoded) json.WritePropertyName(JsonEncodedText.Encode(name, PayloadJsonWriter.Encoder));
             else json.WritePropertyName(name);
-            StartUnnamed(isObject);
-        }
-        public void StartUnnamed(bool isObject)
-        {
             if (isObject) json.WriteStartObject();
             else json.WriteStartArray();
         }
@@ -234,11 +230,6 @@ public sealed class PayloadJsonWriterTests
             else if (isObject) json.WriteStartObject(name);
             else if (encoded) json.WriteStartArray(JsonEncodedText.Encode(name, PayloadJsonWriter.Encoder));
             else json.WriteStartArray(name);
-        }
-        public void StartUnnamed(bool isObject)
-        {
-            if (isObject) json.WriteStartObject();
-            else json.WriteStartArray();
         }
         public void End(bool isObject)
         {
