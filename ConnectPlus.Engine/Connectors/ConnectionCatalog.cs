@@ -110,13 +110,22 @@ public sealed class ConnectionCatalog
         }
         catch (SettingsBindingException ex)
         {
-            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}', setting '{ex.Setting}': {ex.Message}", ex);
+            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}', setting '{ex.Setting}': {ex.Message}", ex)
+            {
+                Settings = ex.Setting is null ? [] : [ex.Setting],
+            };
         }
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true))
         {
-            var problems = results.Select(r => $"{string.Join(", ", r.MemberNames.Select(n => DataflowJson.Options.PropertyNamingPolicy!.ConvertName(n)))}: {r.ErrorMessage}");
-            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' is not complete: {string.Join("; ", problems)}.");
+            static string JsonName(string member) => DataflowJson.Options.PropertyNamingPolicy!.ConvertName(member);
+            var problems = string.Join("; ", results.Select(r => $"{string.Join(", ", r.MemberNames.Select(JsonName))}: {r.ErrorMessage}"));
+            // The messages end with a full stop; a sentence has one.
+            var end = problems.EndsWith('.') ? "" : ".";
+            throw new ConnectionException(ConnectionFailure.InvalidSettings, $"Connection '{connection.Name}' is not complete: {problems}{end}")
+            {
+                Settings = [.. results.SelectMany(r => r.MemberNames).Select(JsonName).Distinct(StringComparer.Ordinal)],
+            };
         }
         return settings;
     }

@@ -45,6 +45,12 @@ public class ConnectionException : Exception
     /// <summary>The kind of failure.</summary>
     public ConnectionFailure Failure { get; } = ConnectionFailure.ServerError;
 
+    /// <summary>
+    /// The settings at fault (their names as in the connection's JSON), when the failure is about settings
+    /// (<see cref="ConnectionFailure.InvalidSettings"/>) and they are known: an editor or the API points at them.
+    /// </summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
     /// <summary>Whether retrying the operation may succeed.</summary>
     public bool Transient => Failure is ConnectionFailure.Timeout or ConnectionFailure.ConnectionLost or ConnectionFailure.Refused;
 }

@@ -148,7 +148,7 @@ public sealed class ConnectionServiceTests : IAsyncLifetime
 
         var missing = await Assert.ThrowsAsync<ValidationException>(() => Connections.CreateAsync(_workspace, Input(name: "Other", password: "")));
         var unknown = await Assert.ThrowsAsync<ValidationException>(() => Connections.CreateAsync(_workspace, Input(name: "Other") with { Type = "telnet" }));
-        var duplicate = await Assert.ThrowsAsync<ValidationException>(() => Connections.CreateAsync(_workspace, Input(name: "BRAND api")));
+        var duplicate = await Assert.ThrowsAsync<ConnectionConflictException>(() => Connections.CreateAsync(_workspace, Input(name: "BRAND api")));
 
         Assert.Contains("Connection 'Other' is not complete: password: Give the password.", missing.Message);
         Assert.Contains("'telnet' is not a connection type. Types:", unknown.Message);

@@ -13,8 +13,9 @@ namespace ConnectPlus.Web.Features.Connections;
 /// Stores a workspace's connections. The settings a connection type marks secret (<c>[Setting(Secret = true)]</c>)
 /// are encrypted with ASP.NET Data Protection before they reach the database, are masked in everything
 /// this service returns for display, and are decrypted only by <see cref="ResolveAsync"/> for runs.
-/// Problems a user can fix (unknown type, incomplete settings, duplicate name) are <see cref="ValidationException"/>s;
-/// a save over someone else's newer save is a <see cref="DbUpdateConcurrencyException"/>.
+/// Problems a user can fix (bad name, unknown type, incomplete settings) are <see cref="ValidationException"/>s whose
+/// member names say where: <c>name</c>, <c>type</c> or <c>settings.&lt;setting&gt;</c>. A name taken in the workspace is a
+/// <see cref="ConnectionConflictException"/>; a save over someone else's newer save is a <see cref="DbUpdateConcurrencyException"/>.
 /// </summary>
 public sealed class ConnectionService(
     IDbContextFactory<ConnectPlusDbContext> databases,
@@ -72,7 +73,7 @@ public sealed class ConnectionService(
             Updated = now,
         };
         db.Connections.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
         return ToView(row);
     }
 
@@ -81,7 +82,7 @@ public sealed class ConnectionService(
         ArgumentNullException.ThrowIfNull(input);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var row = await db.Connections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
-            ?? throw new ValidationException($"Connection {id} does not exist (any more).");
+            ?? throw new ConnectionNotFoundException($"Connection {id} does not exist (any more).");
         if (input.ConcurrencyStamp is { } stamp) db.Entry(row).Property(c => c.ConcurrencyStamp).OriginalValue = stamp;
         await CheckNameAsync(db, row.WorkspaceId, input.Name, exceptId: row.Id, cancellationToken);
         var stored = row.Type == input.Type ? Unprotect(row) ?? [] : [];
@@ -92,7 +93,7 @@ public sealed class ConnectionService(
         row.Settings = settings.ToJsonString();
         row.ProtectedSecrets = Protect(secrets);
         row.Updated = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, cancellationToken);
         return ToView(row);
     }
 
@@ -118,6 +119,34 @@ public sealed class ConnectionService(
         return new ConnectionDefinition { Name = row.Name, Type = row.Type, Settings = settings };
     }
 
+    /// <summary>
+    /// "Test connection" for the workspace's connection of that name, with its secrets (the catalog's test: sign in to an
+    /// API, or list, write, move and delete a probe file in a folder); null when there is no such connection. A failed
+    /// test is a result with the reason, not an exception; the reason never holds one of the connection's secrets.
+    /// </summary>
+    public async Task<ConnectionTestResult?> TestAsync(int workspaceId, string name, CancellationToken cancellationToken = default)
+    {
+        ConnectionDefinition? connection;
+        try
+        {
+            connection = await ResolveAsync(workspaceId, name, cancellationToken);
+        }
+        catch (ConnectionException ex)
+        {
+            return new ConnectionTestResult(false, ex.Message);
+        }
+        if (connection is null) return null;
+        try
+        {
+            await catalog.TestAsync(connection, cancellationToken);
+            return new ConnectionTestResult(true, $"Connection '{connection.Name}' works.");
+        }
+        catch (ConnectionException ex)
+        {
+            return new ConnectionTestResult(false, WithoutSecrets(ex.Message, connection));
+        }
+    }
+
     /// <summary>The names of the workspace's connections (for messages and pickers).</summary>
     public async Task<IReadOnlyList<string>> NamesAsync(int workspaceId, CancellationToken cancellationToken = default)
     {
@@ -133,12 +162,27 @@ public sealed class ConnectionService(
 
     private static async Task CheckNameAsync(ConnectPlusDbContext db, int workspaceId, string name, int? exceptId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new ValidationException("Give the connection a name.");
-        if (name.Trim().Length > MaxNameLength) throw new ValidationException($"Keep the connection's name to {MaxNameLength} characters.");
+        if (string.IsNullOrWhiteSpace(name)) throw Invalid("name", "Give the connection a name.");
+        if (name.Trim().Length > MaxNameLength) throw Invalid("name", $"Keep the connection's name to {MaxNameLength} characters.");
         var normalized = Names.Normalize(name);
         if (await db.Connections.AnyAsync(c => c.WorkspaceId == workspaceId && c.NormalizedName == normalized && c.Id != exceptId, cancellationToken))
-            throw new ValidationException($"This workspace already has a connection named '{name.Trim()}'; choose another name.");
+            throw new ConnectionConflictException($"This workspace already has a connection named '{name.Trim()}'; choose another name.");
     }
+
+    /// <summary>Saves; a name taken by someone else at the same moment (the unique index) is a conflict too.</summary>
+    private static async Task SaveAsync(ConnectPlusDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+        {
+            throw new ConnectionConflictException("Someone else saved a connection of this name at the same moment. Read the connections again, then repeat your change.", ex);
+        }
+    }
+
+    private static ValidationException Invalid(string member, string message) => new(new ValidationResult(message, [member]), null, null);
 
     /// <summary>
     /// Splits the input's settings into the ones stored as they are and the secret ones, resolving
@@ -146,8 +190,9 @@ public sealed class ConnectionService(
     /// </summary>
     private (JsonObject Settings, JsonObject Secrets) Split(ConnectionInput input, JsonObject storedSecrets)
     {
-        var type = catalog.Find(input.Type) ?? throw new ValidationException(
-            $"'{input.Type}' is not a connection type. Types: {string.Join(", ", catalog.Types.Select(t => t.Type))}.");
+        var types = string.Join(", ", catalog.Types.Select(t => t.Type));
+        if (string.IsNullOrWhiteSpace(input.Type)) throw Invalid("type", $"Give the connection's type. Types: {types}.");
+        var type = catalog.Find(input.Type) ?? throw Invalid("type", $"'{input.Type}' is not a connection type. Types: {types}.");
         var settings = new JsonObject();
         var secrets = new JsonObject();
         foreach (var (key, value) in input.Settings)
@@ -162,7 +207,7 @@ public sealed class ConnectionService(
             if (IsMask(value))
             {
                 var kept = storedSecrets.FirstOrDefault(s => string.Equals(s.Key, name, StringComparison.OrdinalIgnoreCase)).Value
-                    ?? throw new ValidationException($"Setting '{name}' of connection '{input.Name}' has no stored value to keep: type the secret.");
+                    ?? throw Invalid($"settings.{name}", $"Setting '{name}' of connection '{input.Name}' has no stored value to keep: type the secret.");
                 secrets[name] = kept.DeepClone();
             }
             else if (value is not null && !(value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0))
@@ -178,9 +223,25 @@ public sealed class ConnectionService(
         }
         catch (ConnectionException ex)
         {
-            throw new ValidationException(ex.Message, ex);
+            var members = ex.Settings.Count == 0 ? ["settings"] : ex.Settings.Select(s => $"settings.{s}").ToList();
+            throw new ValidationException(new ValidationResult(ex.Message, members), null, null);
         }
         return (settings, secrets);
+    }
+
+    /// <summary>
+    /// A message with every secret setting's value of <paramref name="connection"/> replaced by <see cref="SecretMask"/>:
+    /// what a server answers is quoted in messages, and a server may echo what it was sent.
+    /// </summary>
+    private string WithoutSecrets(string message, ConnectionDefinition connection)
+    {
+        var secretNames = catalog.Find(connection.Type)?.Settings.Where(s => s.Secret).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+        foreach (var (key, value) in connection.Settings)
+        {
+            if (secretNames.Contains(key) && value is JsonValue v && v.TryGetValue<string>(out var secret) && secret.Length > 0)
+                message = message.Replace(secret, SecretMask, StringComparison.Ordinal);
+        }
+        return message;
     }
 
     private static bool IsMask(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var text) && text == SecretMask;

@@ -43,3 +43,8 @@ public sealed record ConnectionInput
     /// <summary>The stamp of the view the user edited (updates only; null skips the check).</summary>
     public Guid? ConcurrencyStamp { get; init; }
 }
+
+/// <summary>The outcome of "test connection": a failed test is an answer, with the reason to act on.</summary>
+/// <param name="Ok">Whether the connection works.</param>
+/// <param name="Message">What was found: that it works, or why not (never a secret).</param>
+public sealed record ConnectionTestResult(bool Ok, string Message);
