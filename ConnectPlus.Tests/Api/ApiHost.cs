@@ -3,12 +3,16 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConnectPlus.Tests.Harness;
+using ConnectPlus.Tests.Runs;
 using ConnectPlus.Tests.Web;
+using ConnectPlus.Web.Data;
 using ConnectPlus.Web.Features.Connections;
 using ConnectPlus.Web.Features.Workspaces;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ConnectPlus.Tests.Api;
 
@@ -25,6 +29,15 @@ public sealed class ApiHost : IAsyncLifetime
     public const string LostClientName = "lost-client";
     public const string LostKey = "k3y-of-a-client-with-no-workspace";
 
+    /// <summary>
+    /// A client of the workspace <see cref="OtherWorkspace"/>, which exists only once a test creates it
+    /// (<see cref="CreateWorkspaceAsync"/>). Then the default workspace is ambiguous and the <see cref="ClientName"/>
+    /// client gets 403: a test that needs both uses a host of its own.
+    /// </summary>
+    public const string OtherClientName = "other-team";
+    public const string OtherKey = "k3y-of-the-other-team-0123456789";
+    public const string OtherWorkspace = "Other team";
+
     private readonly ConnectPlusWebFactory _root = new();
 
     public ApiHost()
@@ -33,9 +46,15 @@ public sealed class ApiHost : IAsyncLifetime
             .UseSetting($"Api:Keys:{ClientName}", Key)
             .UseSetting($"Api:Keys:{LostClientName}:Key", LostKey)
             .UseSetting($"Api:Keys:{LostClientName}:Workspace", "No such workspace")
+            .UseSetting($"Api:Keys:{OtherClientName}:Key", OtherKey)
+            .UseSetting($"Api:Keys:{OtherClientName}:Workspace", OtherWorkspace)
             .UseSetting("Engine:RunsFolder", Folder["runs"])
-            .UseSetting("Engine:WorkFolder", Folder["work"]));
+            .UseSetting("Engine:WorkFolder", Folder["work"])
+            .ConfigureLogging(l => l.AddProvider(Logs)));
     }
+
+    /// <summary>What the app logged (at its configured levels), to check that no secret gets there.</summary>
+    public ListLoggerProvider Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; }
 
@@ -54,6 +73,16 @@ public sealed class ApiHost : IAsyncLifetime
 
     /// <summary>The workspace the API key works in (the default one).</summary>
     public Task<int> WorkspaceIdAsync() => Service<WorkspaceDirectory>().ResolveAsync(null);
+
+    /// <summary>Adds a workspace; its id.</summary>
+    public async Task<int> CreateWorkspaceAsync(string name)
+    {
+        await using var db = await Service<IDbContextFactory<ConnectPlusDbContext>>().CreateDbContextAsync();
+        var workspace = new Workspace { Name = name, Created = DateTimeOffset.UtcNow };
+        db.Workspaces.Add(workspace);
+        await db.SaveChangesAsync();
+        return workspace.Id;
+    }
 
     /// <summary>A local-folder connection in the API's workspace, unless it exists.</summary>
     public async Task<string> LocalConnectionAsync(string name, string folder)
@@ -127,6 +156,28 @@ internal static class ApiTestData
     };
 
     public static JsonContent Json(object body) => JsonContent.Create(body);
+
+    /// <summary>Polls GET /api/v1/runs/{id} until the run is no longer queued or running; its last answer.</summary>
+    public static async Task<JsonElement> WaitForRunEndAsync(this HttpClient client, long runId)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var run = await (await client.GetAsync($"/api/v1/runs/{runId}")).ExpectAsync(200);
+            if (run.GetProperty("run").GetProperty("status").GetString() is not ("Queued" or "Running")) return run;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"Run {runId} did not end: {run}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A sample definition from samples/ (comments allowed).</summary>
+    public static async Task<JsonNode> SampleAsync(string fileName) =>
+        JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(SamplesFolder(), fileName)),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+
+    /// <summary>Sets a block's setting in a definition.</summary>
+    public static void Setting(JsonNode definition, string nodeId, string setting, string value) =>
+        definition["nodes"]!.AsArray().Single(n => (string?)n!["id"] == nodeId)!["settings"]![setting] = value;
 
     public static string SamplesFolder([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples"));

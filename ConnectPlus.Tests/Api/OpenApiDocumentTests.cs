@@ -23,6 +23,11 @@ public sealed class OpenApiDocumentTests(ApiHost host) : IClassFixture<ApiHost>
         { "get", "/api/v1/runs/{id}/errors" },
         { "get", "/api/v1/runs/{id}/log" },
         { "get", "/api/v1/connections" },
+        { "post", "/api/v1/connections" },
+        { "get", "/api/v1/connections/{name}" },
+        { "put", "/api/v1/connections/{name}" },
+        { "delete", "/api/v1/connections/{name}" },
+        { "post", "/api/v1/connections/{name}/test" },
     };
 
     [Theory]

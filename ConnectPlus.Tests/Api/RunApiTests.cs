@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,8 +28,7 @@ public sealed class RunApiTests(ApiHost host) : IClassFixture<ApiHost>, IDisposa
             new TransactionsOptions { Bills = 200, OutputFile = Path.Combine(folder, "in", "bills.csv"), BadShare = 0.05, Seed = 5 }, CancellationToken.None);
         var bad = generated.BadBills.GetValueOrDefault(BadBillKind.BadDate) + generated.BadBills.GetValueOrDefault(BadBillKind.MissingMobile);
         Assert.True(bad > 0, "The seed should give bills the payload block refuses.");
-        var sample = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(SamplesFolder(), "transactions-to-payloads.json")),
-            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var sample = await SampleAsync("transactions-to-payloads.json");
         Setting(sample, "source", "folder", Path.Combine(folder, "in"));
         Setting(sample, "destination", "folder", Path.Combine(folder, "out"));
         var name = UniqueName("Transactions");
@@ -153,17 +151,7 @@ public sealed class RunApiTests(ApiHost host) : IClassFixture<ApiHost>, IDisposa
         (await _client.PostAsync($"/api/v1/runs/{queued}/cancel", null)).EnsureSuccessStatusCode();
     }
 
-    private async Task<JsonElement> WaitForEndAsync(long runId)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var run = await (await _client.GetAsync($"/api/v1/runs/{runId}")).ExpectAsync(200);
-            if (run.GetProperty("run").GetProperty("status").GetString() is not ("Queued" or "Running")) return run;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"Run {runId} did not end: {run}");
-            await Task.Delay(200);
-        }
-    }
+    private Task<JsonElement> WaitForEndAsync(long runId) => _client.WaitForRunEndAsync(runId);
 
     private async Task<int> PublishedCopyFlowAsync()
     {
@@ -184,7 +172,4 @@ public sealed class RunApiTests(ApiHost host) : IClassFixture<ApiHost>, IDisposa
         await db.SaveChangesAsync();
         return run.Id;
     }
-
-    private static void Setting(JsonNode definition, string nodeId, string setting, string value) =>
-        definition["nodes"]!.AsArray().Single(n => (string?)n!["id"] == nodeId)!["settings"]![setting] = value;
 }

@@ -36,7 +36,7 @@ public static class ConnectPlusApi
                 {
                     Title = "Connect+ REST API",
                     Version = "v1",
-                    Description = "Dataflows (versions, publish, import/export with connections referenced by name) and runs. Authenticate with the X-Api-Key header (docs/api.md).",
+                    Description = "Dataflows (versions, publish, import/export with connections referenced by name), runs and connections. Authenticate with the X-Api-Key header (docs/api.md).",
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

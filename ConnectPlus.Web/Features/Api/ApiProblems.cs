@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ConnectPlus.Engine.Model;
 using ConnectPlus.Engine.Validation;
+using ConnectPlus.Web.Features.Connections;
 using ConnectPlus.Web.Features.Dataflows;
 using ConnectPlus.Web.Features.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,9 @@ public static class ApiProblems
         MissingConnectionsException e => Invalid("Connections missing", e.Message, Errors(e.Missing), new Dictionary<string, object?> { ["missingConnections"] = e.Missing }),
         ValidationException e => Invalid("The request is not valid", e.Message, Errors(e)),
         DataflowNotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
+        ConnectionNotFoundException e => Problem(StatusCodes.Status404NotFound, "Not found", e.Message),
         DataflowConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
+        ConnectionConflictException e => Problem(StatusCodes.Status409Conflict, "Conflict", e.Message),
         DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "Conflict", "It was changed by someone else meanwhile. Read it again, then repeat your change."),
         WorkspaceNotFoundException e => Problem(StatusCodes.Status403Forbidden, "No workspace for this API key", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, "The request cannot be read", e.Message),
