@@ -4,9 +4,10 @@
 # same pre-built payloads to the same sandbox. Prints numbers; never fails on a time. See bench/README.md.
 #
 # usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
-#                                [--parallel 4] [--port 5077] [--rounds 1] [--warmup 3] [--skip-build] [--pin]
-#        --pin: the sandbox on CPU 0, the plain loop and the CLI on CPU 1 (taskset), as when the API has
-#        machines of its own; without it all three share every core.
+#                                [--parallel 4] [--port 5077] [--rounds 1] [--warmup 3] [--host-warmup 3]
+#                                [--skip-build] [--pin]
+#        --pin: the sandbox on CPU 0, the plain loop, the CLI and the engine host on CPU 1 (taskset), as when
+#        the API has machines of its own; without it they all share every core.
 # exit:  0 all runs done; 1 a step failed; 2 usage.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ PARALLEL=4
 PORT=5077
 ROUNDS=1
 WARMUP=3
+HOST_WARMUP=3
 BUILD=1
 PIN=0
 APP_DIR="$ROOT/bench/out/app"
@@ -30,7 +32,7 @@ SINK_ONLY_FLOW="$ROOT/bench/capillary-payload-file.json"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$1" >&2; exit "${2:-1}"; }
-usage() { sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -41,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --port) [[ $# -ge 2 ]] || usage; PORT="$2"; shift 2 ;;
     --rounds) [[ $# -ge 2 ]] || usage; ROUNDS="$2"; shift 2 ;;
     --warmup) [[ $# -ge 2 ]] || usage; WARMUP="$2"; shift 2 ;;
+    --host-warmup) [[ $# -ge 2 ]] || usage; HOST_WARMUP="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --pin) PIN=1; shift ;;
     -h|--help) usage ;;
@@ -70,7 +73,7 @@ if [[ $PIN -eq 1 ]]; then
   command -v taskset >/dev/null || die "--pin needs taskset (util-linux)."
   [[ $(nproc) -ge 2 ]] || die "--pin needs 2 CPUs or more."
   SERVER_CPU=(taskset -c 0); CLIENT_CPU=(taskset -c 1)
-  say "== pinned: sandbox on CPU 0, clients on CPU 1"
+  say "== pinned: sandbox on CPU 0, clients (plain loop, CLI, engine host) on CPU 1"
 fi
 
 # The app, for its sandbox: quiet, a short request log (the page's), tokens that outlive the runs.
@@ -80,7 +83,8 @@ Logging__LogLevel__Default=Warning \
   Sandbox__RequestLogSize=1000 Sandbox__Faults__TokenTtlSeconds=86400 \
   "${SERVER_CPU[@]}" "$CLI" --urls "$URL" >"$OUT/app.log" 2>&1 &
 APP=$!
-trap 'kill "$APP" 2>/dev/null || true' EXIT
+HOST_APP=""
+trap 'kill "$APP" 2>/dev/null || true; [[ -z "$HOST_APP" ]] || kill "$HOST_APP" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
   curl -sf "$SANDBOX/_state" >/dev/null 2>&1 && break
   kill -0 "$APP" 2>/dev/null || die "the app stopped at start; see $OUT/app.log."
@@ -90,6 +94,28 @@ curl -sf "$SANDBOX/_state" >/dev/null || die "the sandbox did not answer at $SAN
 say "== sandbox at $SANDBOX (app pid $APP)"
 
 sed "s#http://localhost:5000/sandbox/capillary#$SANDBOX#" "$ROOT/samples/connections.sandbox.json" >"$OUT/connections.json"
+
+# The engine host: the product as it runs dataflows, a long-running Connect+ web host (its own database, runs and
+# folders under $HOST_DIR, no sandbox of its own), driven through its REST API. It runs the sample once per size
+# before anything is timed (--host-warmup), as a host that has been up for a while has its code compiled.
+HOST_PORT=$((PORT + 1))
+HOST_URL="http://127.0.0.1:$HOST_PORT"
+HOST_DIR="$OUT/host"
+HOST_KEY="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+rm -rf "$HOST_DIR"; mkdir -p "$HOST_DIR/input" "$HOST_DIR/results"
+( cd "$HOST_DIR" && Logging__LogLevel__Default=Warning Sandbox__Enabled=false Api__Keys__bench="$HOST_KEY" \
+    exec "${CLIENT_CPU[@]}" "$CLI" --urls "$HOST_URL" ) >"$OUT/host.log" 2>&1 &
+HOST_APP=$!
+for _ in $(seq 1 300); do
+  curl -sf -H "X-Api-Key: $HOST_KEY" "$HOST_URL/api/v1/connections" >/dev/null 2>&1 && break
+  kill -0 "$HOST_APP" 2>/dev/null || die "the engine host stopped at start; see $OUT/host.log."
+  sleep 0.2
+done
+FLOW_ID=$("$BENCH" host-setup --url "$HOST_URL" --key "$HOST_KEY" --flow "$SAMPLE" --connections "$OUT/connections.json" \
+  --set "source.folder=$HOST_DIR/input" --set "destination.folder=$HOST_DIR/results" \
+  --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL") \
+  || die "setting the engine host up failed; see $OUT/host.log."
+say "== engine host at $HOST_URL (pid $HOST_APP), dataflow $FLOW_ID"
 
 fresh_sandbox() {
   curl -sf -X POST "$SANDBOX/_reset" >/dev/null || die "the sandbox refused _reset."
@@ -101,8 +127,17 @@ value() { sed -n "s/^$2=//p" "$1" | head -n 1; }
 run_seconds() { sed -n 's/^Outcome: .* in \([0-9.]*\) s .*/\1/p' "$1" | tail -n 1; }
 # The CLI's CPU during the run ("Run CPU: 6.12 s …"): all its threads, start-up excluded.
 run_cpu() { sed -n 's/^Run CPU: \([0-9.]*\) s.*/\1/p' "$1" | tail -n 1; }
-# The app's (the sandbox's) CPU so far, user + system, in seconds.
-app_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$APP/stat"; }
+# A process's CPU so far, user + system, in seconds: the app's (the sandbox's) by default.
+app_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/${1:-$APP}/stat"; }
+# The engine host's peak RSS since it started, in MB.
+host_peak() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$HOST_APP/status"; }
+# One run of the sample in the engine host on a copy of the bills named $2; its figures go to $1 (host-run's report).
+host_run() {
+  rm -rf "$HOST_DIR/input" "$HOST_DIR/results"; mkdir -p "$HOST_DIR/input" "$HOST_DIR/results"
+  cp "$dir/bills.csv" "$HOST_DIR/input/$2"
+  "$BENCH" host-run --url "$HOST_URL" --key "$HOST_KEY" --dataflow "$FLOW_ID" --report "$1" >"$1.log" 2>&1 \
+    || { cat "$1.log" >&2; die "the engine host's run failed; see $1.log and $OUT/host.log."; }
+}
 minus() { LC_ALL=C awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 
 results=()
@@ -131,8 +166,14 @@ for n in $BILLS; do
       || die "the warm-up pass failed."
   done
 
+  say "== warm-up: the engine host runs the sample $HOST_WARMUP time(s) on the $n bills"
+  for w in $(seq 1 "$HOST_WARMUP"); do
+    fresh_sandbox
+    host_run "$dir/host-warmup.txt" "warmup-$w-bills.csv"
+  done
+
   for round in $(seq 1 "$ROUNDS"); do
-    say "== $n bills, round $round of $ROUNDS: plain loop, pipeline, sink alone (each on a fresh sandbox)"
+    say "== $n bills, round $round of $ROUNDS: plain loop, pipeline (CLI), pipeline (engine host), sink alone (each on a fresh sandbox)"
     fresh_sandbox
     a=$(app_cpu)
     "${CLIENT_CPU[@]}" "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
@@ -157,6 +198,13 @@ for n in $BILLS; do
     results+=("$n|$round|pipeline|$(run_seconds "$run/cli.log")|$(run_cpu "$run/cli.log")|$(minus "$b" "$a")|$(value "$run/measure.txt" peak_rss_mb)|$(sandbox_bills)")
 
     fresh_sandbox
+    a=$(app_cpu); h=$(app_cpu "$HOST_APP")
+    host_run "$dir/host.txt" "round-$round-bills.csv"
+    b=$(app_cpu); g=$(app_cpu "$HOST_APP")
+    head -n 1 "$dir/host.txt.log"
+    results+=("$n|$round|host|$(value "$dir/host.txt" seconds)|$(minus "$g" "$h")|$(minus "$b" "$a")|$(host_peak)|$(sandbox_bills)")
+
+    fresh_sandbox
     only="$dir/sink-only"
     rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
     a=$(app_cpu)
@@ -172,9 +220,12 @@ done
 say ""
 say "== Per run. bills/s: plain loop timed from its first request; pipeline (the sample: read CSV, group, send,"
 say "   success file) and sink (the pre-built payload file read and sent by the Capillary API block) by the run's own"
-say "   time from the CLI summary (process start-up excluded). % plain: of the plain loop of the same round."
-say "   CPU in µs per bill: the client's (plain loop during its timed part; the CLI during the run, all threads) and"
-say "   the sandbox's (the app process over the same span). peak: the CLI's peak RSS (MB = 2^20 bytes)."
+say "   time from the CLI summary (process start-up excluded); host: the same sample run by the engine host (a web host"
+say "   that ran it before), triggered through the REST API, by the run's duration in its run record."
+say "   % plain: of the plain loop of the same round."
+say "   CPU in µs per bill: the client's (plain loop during its timed part; the CLI during the run, all threads; the"
+say "   engine host's process from trigger to end) and the sandbox's (the app process over the same span)."
+say "   peak: the CLI's peak RSS; for host, the engine host's peak RSS since it started (MB = 2^20 bytes)."
 printf '%-9s %5s %-9s %9s %8s %11s %12s %8s %s\n' "bills" "round" "what" "bills/s" "% plain" "client µs" "sandbox µs" "peak MB" "bills in sandbox"
 LC_ALL=C awk -F'|' '
   { n=$1; round=$2; what=$3; secs=$4; cpu=$5; app=$6; peak=$7; got=$8

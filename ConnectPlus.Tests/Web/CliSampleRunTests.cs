@@ -51,6 +51,7 @@ public sealed class CliSampleRunTests : IDisposable
         Assert.True(code == CliCommands.Success, error + text);
         Assert.Contains("Outcome: Succeeded.", text);
         Assert.Matches(@"Run CPU: \d+\.\d\d s \(user \+ system, all threads\)\.", text);
+        Assert.Matches(@"JIT during the run: [\d,]+ methods compiled in \d+\.\d\d s\.", text);
         Assert.Matches(@"join\s+Join\s+[\d,]+\s+[\d,]+\s+0", text);
         var file = Assert.Single(Directory.GetFiles(output));
         Assert.Matches(@"member_file_\d{4}-\d{2}-\d{2}\.csv$", file);

@@ -70,8 +70,9 @@ internal static class RunCommand
             await output.WriteLineAsync($"Running '{dataflow.Name}' from {parsed.Flow} (run {options.RunId})");
             var observer = new ConsoleRunObserver(output, parsed.Quiet);
             var cpu = Environment.CpuUsage.TotalTime;
+            var jit = new JitSnapshot(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             var result = await new DataflowRunner(catalog).RunAsync(dataflow, options, observer, cancel.Token);
-            await RunSummary.WriteAsync(result, Environment.CpuUsage.TotalTime - cpu, output);
+            await RunSummary.WriteAsync(result, Environment.CpuUsage.TotalTime - cpu, jit, output);
             if (result.Issues.Count > 0)
             {
                 await error.WriteLineAsync(result.Error);
@@ -208,7 +209,8 @@ internal static class RunSummary
     /// <param name="result">The run's result.</param>
     /// <param name="cpu">CPU time (user + system) the process spent during the run, start-up excluded: what benchmarks compare.</param>
     /// <param name="output">Where to print.</param>
-    public static async Task WriteAsync(RunResult result, TimeSpan cpu, TextWriter output)
+    /// <param name="jit">The JIT's counters when the run started.</param>
+    public static async Task WriteAsync(RunResult result, TimeSpan cpu, JitSnapshot jit, TextWriter output)
     {
         if (result.Blocks.Count == 0) return;
         var c = CultureInfo.InvariantCulture;
@@ -227,6 +229,11 @@ internal static class RunSummary
             result.Outcome, rows, seconds, rows / seconds, result.Rejected));
         await output.WriteLineAsync(string.Format(c, "Run CPU: {0:0.00} s (user + system, all threads). GC since start: {1:N0} gen0, {2:N0} gen1, {3:N0} gen2; paused {4:0.00} s; {5:N0} MB allocated.",
             cpu.TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes() / (1024 * 1024)));
+        await output.WriteLineAsync(string.Format(c, "JIT during the run: {0:N0} methods compiled in {1:0.00} s.",
+            System.Runtime.JitInfo.GetCompiledMethodCount() - jit.Methods, (System.Runtime.JitInfo.GetCompilationTime() - jit.Time).TotalSeconds));
         foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"Error file: {file}");
     }
 }
+
+/// <summary>The JIT's counters at a moment: methods compiled and time spent compiling.</summary>
+internal readonly record struct JitSnapshot(long Methods, TimeSpan Time);

@@ -12,10 +12,23 @@ namespace ConnectPlus.Web.Features.Runs;
 /// batch (a unique index): recording a batch again replaces its row (insert, and on a unique violation —
 /// a row already there, maybe written by another node at the same moment — update it). Committed before
 /// <see cref="RecordAsync"/> returns. Times are cut to whole microseconds, as PostgreSQL keeps them.
+/// Group commit: checkpoints recorded while a commit runs wait for it and then go in one transaction together,
+/// so a sink with several requests in flight does not queue for a commit (an fsync) per batch.
 /// </summary>
-public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases) : ICheckpointStore
+public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases) : ICheckpointStore, IDisposable
 {
     private const int Chunk = 200;
+
+    // One committer at a time; what arrives meanwhile waits in _pending for the next commit, which completes _nextCommit.
+    private readonly SemaphoreSlim _committer = new(1, 1);
+    private readonly Lock _pendingLock = new();
+    private List<EngineCheckpoint> _pending = [];
+    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called with the size of each group as its commit starts (tests).</summary>
+    internal Action<int>? OnCommit { get; set; }
+
+    public void Dispose() => _committer.Dispose();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<EngineCheckpoint>> LoadAsync(string dataflow, string node, CancellationToken cancellationToken)
@@ -42,14 +55,69 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
     public async Task RecordAsync(EngineCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        Task committed;
+        lock (_pendingLock)
+        {
+            _pending.Add(checkpoint);
+            committed = _nextCommit.Task;
+        }
+        await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (await InsertAsync(checkpoint, cancellationToken).ConfigureAwait(false)) return;
-            await UpdateAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            // An earlier committer may have taken this checkpoint with its group already; then this commits what came since, if anything.
+            List<EngineCheckpoint> group;
+            TaskCompletionSource done;
+            lock (_pendingLock)
+            {
+                (group, _pending) = (_pending, []);
+                (done, _nextCommit) = (_nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+            if (group.Count > 0)
+            {
+                try
+                {
+                    OnCommit?.Invoke(group.Count);
+                    await CommitAsync(group).ConfigureAwait(false);
+                    done.SetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.SetException(ex);
+                }
+            }
+            else
+            {
+                done.SetResult();
+            }
+        }
+        finally
+        {
+            _committer.Release();
+        }
+        await committed.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inserts the group in one transaction; when a row is already there (a batch recorded again on resume), each
+    /// checkpoint of the group is written on its own instead, replacing what is there. Not cancellable: the callers
+    /// of a group may differ, and a commit half done by one's cancellation would fail the others.
+    /// </summary>
+    private async Task CommitAsync(List<EngineCheckpoint> group)
+    {
+        try
+        {
+            if (await InsertAsync(group, CancellationToken.None).ConfigureAwait(false)) return;
+            foreach (var checkpoint in group)
+            {
+                if (await InsertAsync([checkpoint], CancellationToken.None).ConfigureAwait(false)) continue;
+                await UpdateAsync(checkpoint, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (DatabaseErrors.IsDatabaseFailure(ex))
         {
-            throw new IOException($"The delivery checkpoint of batch {checkpoint.Batch} of {checkpoint.Source} cannot be written to the database: {ex.Message}", ex);
+            var first = group[0];
+            var what = group.Count == 1 ? $"batch {first.Batch} of {first.Source}" : $"{group.Count} batches (batch {first.Batch} of {first.Source} and others)";
+            throw new IOException($"The delivery checkpoint of {what} cannot be written to the database: {ex.Message}", ex);
         }
     }
 
@@ -76,22 +144,25 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
         }
     }
 
-    private async Task<bool> InsertAsync(EngineCheckpoint checkpoint, CancellationToken cancellationToken)
+    private async Task<bool> InsertAsync(IReadOnlyList<EngineCheckpoint> checkpoints, CancellationToken cancellationToken)
     {
         var db = databases.CreateDbContext();
         await using (db.ConfigureAwait(false))
         {
-            db.Checkpoints.Add(new StoredCheckpoint
+            foreach (var checkpoint in checkpoints)
             {
-                Dataflow = checkpoint.Dataflow,
-                NodeId = checkpoint.Node,
-                Source = checkpoint.Source,
-                Batch = checkpoint.Batch,
-                Digest = checkpoint.Digest,
-                Items = checkpoint.Items,
-                RunKey = checkpoint.RunId,
-                Acknowledged = DatabaseProcessedFileLedger.Microseconds(checkpoint.At),
-            });
+                db.Checkpoints.Add(new StoredCheckpoint
+                {
+                    Dataflow = checkpoint.Dataflow,
+                    NodeId = checkpoint.Node,
+                    Source = checkpoint.Source,
+                    Batch = checkpoint.Batch,
+                    Digest = checkpoint.Digest,
+                    Items = checkpoint.Items,
+                    RunKey = checkpoint.RunId,
+                    Acknowledged = DatabaseProcessedFileLedger.Microseconds(checkpoint.At),
+                });
+            }
             try
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

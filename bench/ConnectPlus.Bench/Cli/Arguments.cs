@@ -9,10 +9,12 @@ namespace ConnectPlus.Bench.Cli;
 internal sealed class Arguments
 {
     private readonly Dictionary<string, string> _values;
+    private readonly Dictionary<string, List<string>> _all;
 
-    private Arguments(Dictionary<string, string> values, IReadOnlyList<string> rest)
+    private Arguments(Dictionary<string, string> values, Dictionary<string, List<string>> all, IReadOnlyList<string> rest)
     {
         _values = values;
+        _all = all;
         Rest = rest;
     }
 
@@ -22,12 +24,13 @@ internal sealed class Arguments
     public static Arguments Parse(IReadOnlyList<string> args, params string[] known)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var all = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg == "--")
             {
-                return new Arguments(values, [.. args.Skip(i + 1)]);
+                return new Arguments(values, all, [.. args.Skip(i + 1)]);
             }
 
             if (!arg.StartsWith("--", StringComparison.Ordinal) || !known.Contains(arg[2..]))
@@ -41,15 +44,20 @@ internal sealed class Arguments
             }
 
             values[arg[2..]] = args[++i];
+            if (!all.TryGetValue(arg[2..], out var list)) all[arg[2..]] = list = [];
+            list.Add(args[i]);
         }
 
-        return new Arguments(values, []);
+        return new Arguments(values, all, []);
     }
 
     public string Text(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new UsageException($"Give --{name}.");
 
     public string? OptionalText(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Every value of an option that may be given more than once (e.g. <c>--set a --set b</c>), in order.</summary>
+    public IReadOnlyList<string> All(string name) => _all.TryGetValue(name, out var list) ? list : [];
 
     /// <summary>A whole number; accepts 1000000, 1_000_000, 100k and 1M.</summary>
     public long Number(string name, long? fallback, long min, long max)

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using ConnectPlus.Bench.Capillary;
 using ConnectPlus.Bench.Export;
+using ConnectPlus.Bench.Host;
 using ConnectPlus.Bench.Measure;
 using ConnectPlus.Bench.Transactions;
 
@@ -26,6 +28,8 @@ internal static class BenchCli
                 "measure" => await MeasureCommand.RunAsync(rest, error, ct).ConfigureAwait(false),
                 "capillary-members" => await CapillaryCommand.MembersAsync(rest, output, ct).ConfigureAwait(false),
                 "capillary-post" => await CapillaryCommand.PostAsync(rest, output, ct).ConfigureAwait(false),
+                "host-setup" => await HostCommand.SetupAsync(rest, output, ct).ConfigureAwait(false),
+                "host-run" => await HostCommand.RunAsync(rest, output, ct).ConfigureAwait(false),
                 _ => throw new UsageException($"Unknown verb '{args[0]}'."),
             };
         }
@@ -34,6 +38,11 @@ internal static class BenchCli
             error.WriteLine($"bench: {e.Message}");
             error.WriteLine(Usage);
             return 2;
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TimeoutException or IOException or JsonException)
+        {
+            error.WriteLine($"bench: {e.Message}");
+            return 1;
         }
         catch (OperationCanceledException)
         {
@@ -50,5 +59,7 @@ internal static class BenchCli
         "  " + MeasureCommand.Usage,
         "  " + CapillaryCommand.MembersUsage,
         "  " + CapillaryCommand.PostUsage,
+        "  " + HostCommand.SetupUsage,
+        "  " + HostCommand.RunUsage,
         "Sizes are in MB of 2^20 bytes. See bench/README.md.");
 }
