@@ -115,7 +115,8 @@ FLOW_ID=$("$BENCH" host-setup --url "$HOST_URL" --key "$HOST_KEY" --flow "$SAMPL
   --set "source.folder=$HOST_DIR/input" --set "destination.folder=$HOST_DIR/results" \
   --set "capillary.batchSize=$BATCH" --set "capillary.parallelRequests=$PARALLEL") \
   || die "setting the engine host up failed; see $OUT/host.log."
-say "== engine host at $HOST_URL (pid $HOST_APP), dataflow $FLOW_ID"
+HOST_BASE=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$HOST_APP/status")
+say "== engine host at $HOST_URL (pid $HOST_APP), dataflow $FLOW_ID; RSS before its first run: $HOST_BASE MB"
 
 fresh_sandbox() {
   curl -sf -X POST "$SANDBOX/_reset" >/dev/null || die "the sandbox refused _reset."
@@ -202,7 +203,8 @@ for n in $BILLS; do
     host_run "$dir/host.txt" "round-$round-bills.csv"
     b=$(app_cpu); g=$(app_cpu "$HOST_APP")
     head -n 1 "$dir/host.txt.log"
-    results+=("$n|$round|host|$(value "$dir/host.txt" seconds)|$(minus "$g" "$h")|$(minus "$b" "$a")|$(host_peak)|$(sandbox_bills)")
+    peak=$(host_peak)
+    results+=("$n|$round|host|$(value "$dir/host.txt" seconds)|$(minus "$g" "$h")|$(minus "$b" "$a")|$peak/+$((peak - HOST_BASE))|$(sandbox_bills)")
 
     fresh_sandbox
     only="$dir/sink-only"
@@ -225,14 +227,15 @@ say "   that ran it before), triggered through the REST API, by the run's durati
 say "   % plain: of the plain loop of the same round."
 say "   CPU in µs per bill: the client's (plain loop during its timed part; the CLI during the run, all threads; the"
 say "   engine host's process from trigger to end) and the sandbox's (the app process over the same span)."
-say "   peak: the CLI's peak RSS; for host, the engine host's peak RSS since it started (MB = 2^20 bytes)."
-printf '%-9s %5s %-9s %9s %8s %11s %12s %8s %s\n' "bills" "round" "what" "bills/s" "% plain" "client µs" "sandbox µs" "peak MB" "bills in sandbox"
+say "   peak: the CLI's peak RSS; for host, the engine host's peak RSS since it started / what it grew by over the RSS"
+say "   it had before its first run ($HOST_BASE MB: the web host itself, its database and API) (MB = 2^20 bytes)."
+printf '%-9s %5s %-9s %9s %8s %11s %12s %10s %s\n' "bills" "round" "what" "bills/s" "% plain" "client µs" "sandbox µs" "peak MB" "bills in sandbox"
 LC_ALL=C awk -F'|' '
   { n=$1; round=$2; what=$3; secs=$4; cpu=$5; app=$6; peak=$7; got=$8
     rate = secs > 0 ? n / secs : 0
     if (what == "plain") plain[n, round] = rate
     share = plain[n, round] > 0 ? sprintf("%7.0f%%", 100 * rate / plain[n, round]) : "      -"
     client = cpu == "-" || cpu == "" ? "-" : sprintf("%.1f", cpu * 1e6 / n)
-    printf "%-9d %5d %-9s %9.0f %8s %11s %12.1f %8s %s\n", n, round, what, rate, share, client, app * 1e6 / n, peak, got
+    printf "%-9d %5d %-9s %9.0f %8s %11s %12.1f %10s %s\n", n, round, what, rate, share, client, app * 1e6 / n, peak, got
     sum[n, what] += rate; cnt[n, what]++
   }' <<<"$(printf '%s\n' "${results[@]}")"
