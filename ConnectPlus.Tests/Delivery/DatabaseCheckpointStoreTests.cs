@@ -72,4 +72,22 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
         Assert.Equal([0L, 1, 2, 3], loaded.Select(c => c.Batch).Order());
         Assert.Equal("x3-1", Assert.Single(loaded, c => c.Batch == 1).Digest);
     }
+
+    [Fact]
+    public async Task RecordAsync_StartsACommitNoSoonerThanTheGatherTimeAfterTheOneBefore()
+    {
+        using var store = new DatabaseCheckpointStore(database.Database, gather: TimeSpan.FromMilliseconds(80));
+        var starts = new List<long>();
+        store.OnCommit = _ => starts.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+
+        for (var b = 0; b < 3; b++) await store.RecordAsync(Batch(b), CancellationToken.None);
+
+        Assert.Equal(3, starts.Count);
+        for (var i = 1; i < starts.Count; i++)
+        {
+            var apart = System.Diagnostics.Stopwatch.GetElapsedTime(starts[i - 1], starts[i]);
+            Assert.True(apart >= TimeSpan.FromMilliseconds(79), $"commit {i} started {apart.TotalMilliseconds:F1} ms after the one before");
+        }
+        Assert.Equal(3, (await store.LoadAsync(_dataflow, "capillary", CancellationToken.None)).Count);
+    }
 }

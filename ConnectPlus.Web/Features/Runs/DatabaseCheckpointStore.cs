@@ -12,12 +12,17 @@ namespace ConnectPlus.Web.Features.Runs;
 /// batch (a unique index): recording a batch again replaces its row (insert, and on a unique violation —
 /// a row already there, maybe written by another node at the same moment — update it). Committed before
 /// <see cref="RecordAsync"/> returns. Times are cut to whole microseconds, as PostgreSQL keeps them.
-/// Group commit: checkpoints recorded while a commit runs wait for it and then go in one transaction together,
-/// so a sink with several requests in flight does not queue for a commit (an fsync) per batch.
+/// Group commit, as <see cref="FileCheckpointStore"/> does it: checkpoints recorded while a commit runs, or within
+/// <c>gather</c> (10 ms by default) of the one before, go in one transaction together, so a sink with several requests
+/// in flight does not queue for a commit (an fsync) per batch.
 /// </summary>
-public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases) : ICheckpointStore, IDisposable
+public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases, TimeSpan? gather = null) : ICheckpointStore, IDisposable
 {
     private const int Chunk = 200;
+
+    private readonly TimeSpan _gather = gather ?? TimeSpan.FromMilliseconds(10);
+    // When the last commit started (Stopwatch ticks; 0: none yet). Read and written by the committer only.
+    private long _lastCommit;
 
     // One committer at a time; what arrives meanwhile waits in _pending for the next commit, which completes _nextCommit.
     private readonly SemaphoreSlim _committer = new(1, 1);
@@ -64,37 +69,43 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
         await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // An earlier committer may have taken this checkpoint with its group already; then this commits what came since, if anything.
-            List<EngineCheckpoint> group;
-            TaskCompletionSource done;
-            lock (_pendingLock)
-            {
-                (group, _pending) = (_pending, []);
-                (done, _nextCommit) = (_nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            }
-            if (group.Count > 0)
-            {
-                try
-                {
-                    OnCommit?.Invoke(group.Count);
-                    await CommitAsync(group).ConfigureAwait(false);
-                    done.SetResult();
-                }
-                catch (Exception ex)
-                {
-                    done.SetException(ex);
-                }
-            }
-            else
-            {
-                done.SetResult();
-            }
+            // The committer before may have taken this checkpoint along.
+            if (!committed.IsCompleted) await CommitPendingAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _committer.Release();
         }
         await committed.ConfigureAwait(false);
+    }
+
+    /// <summary>Commits every checkpoint pending, after the gather time; the committer's lock is held.</summary>
+    private async Task CommitPendingAsync(CancellationToken cancellationToken)
+    {
+        // Let the checkpoints of other requests gather behind this one rather than each paying a commit of its own.
+        // A timer can end a millisecond early: wait again for what is left.
+        TimeSpan wait;
+        while (_lastCommit != 0 && (wait = _gather - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommit)) > TimeSpan.Zero)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
+        _lastCommit = System.Diagnostics.Stopwatch.GetTimestamp();
+        List<EngineCheckpoint> group;
+        TaskCompletionSource done;
+        lock (_pendingLock)
+        {
+            (group, _pending) = (_pending, []);
+            (done, _nextCommit) = (_nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        try
+        {
+            OnCommit?.Invoke(group.Count);
+            await CommitAsync(group).ConfigureAwait(false);
+            done.SetResult();
+        }
+        catch (Exception ex)
+        {
+            // Every caller of the group sees the failure (through the task it waits on).
+            done.SetException(ex);
+        }
     }
 
     /// <summary>
