@@ -4,7 +4,9 @@ using ConnectPlus.Web.Hosting;
 // A verb (run, ...) runs headless and exits; no verb starts the web server.
 if (CliCommands.IsVerb(args)) return await CliCommands.RunAsync(args, Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read at start only: reloading it on change would watch the working folder with everything under
+// it (./data with the SQLite database, ./runs, folders of local connections), handling an event for every write a run makes.
+var builder = WebApplication.CreateBuilder(ConnectPlusConfiguration.HostOptions(args));
 builder.AddConnectPlusConfiguration();
 builder.AddConnectPlusData();
 builder.AddConnectPlusEngine();
