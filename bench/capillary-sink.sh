@@ -4,7 +4,7 @@
 # same pre-built payloads to the same sandbox. Prints numbers; never fails on a time. See bench/README.md.
 #
 # usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
-#                                [--parallel 4] [--port 5077] [--rounds 1] [--warmup 3] [--host-warmup 3]
+#                                [--parallel 4] [--port 5077] [--rounds 1] [--warmup 3] [--host-warmup 5]
 #                                [--skip-build] [--pin]
 #        --pin: the sandbox on CPU 0, the plain loop, the CLI and the engine host on CPU 1 (taskset), as when
 #        the API has machines of its own; without it they all share every core.
@@ -20,7 +20,7 @@ PARALLEL=4
 PORT=5077
 ROUNDS=1
 WARMUP=3
-HOST_WARMUP=3
+HOST_WARMUP=5
 BUILD=1
 PIN=0
 APP_DIR="$ROOT/bench/out/app"
