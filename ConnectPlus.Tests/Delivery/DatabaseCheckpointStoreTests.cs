@@ -15,29 +15,18 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
     public async Task RecordAsync_CommitsTheCheckpointsRecordedDuringACommit_TogetherInTheNext()
     {
         using var store = new DatabaseCheckpointStore(database.Database);
-        var sizes = new List<int>();
-        using var firstStarted = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        store.OnCommit = size =>
-        {
-            lock (sizes) sizes.Add(size);
-            if (sizes.Count == 1)
-            {
-                firstStarted.Set();
-                release.Wait(TimeSpan.FromSeconds(30));
-            }
-        };
+        using var hold = new FirstCommitHold(store);
 
         var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
-        Assert.True(firstStarted.Wait(TimeSpan.FromSeconds(30)), "the first commit did not start");
+        hold.WaitUntilStarted();
         var rest = Enumerable.Range(1, 20).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
         // Every one of them is waiting: none can finish before the commit it joins.
         await Task.Delay(200);
         Assert.All(rest, t => Assert.False(t.IsCompleted));
-        release.Set();
+        hold.Release();
         await Task.WhenAll(rest.Append(first));
 
-        Assert.Equal([1, 20], sizes);
+        Assert.Equal([1, 20], hold.Sizes);
         var loaded = await new DatabaseCheckpointStore(database.Database).LoadAsync(_dataflow, "capillary", CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, 21).Select(b => (long)b), loaded.Select(c => c.Batch).Order());
         Assert.All(loaded, c => Assert.Equal("x3-" + c.Batch, c.Digest));
@@ -48,26 +37,15 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
     {
         using var store = new DatabaseCheckpointStore(database.Database);
         await store.RecordAsync(Batch(1) with { Digest = "old" }, CancellationToken.None);
-        var sizes = new List<int>();
-        using var firstStarted = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        store.OnCommit = size =>
-        {
-            lock (sizes) sizes.Add(size);
-            if (sizes.Count == 1)
-            {
-                firstStarted.Set();
-                release.Wait(TimeSpan.FromSeconds(30));
-            }
-        };
+        using var hold = new FirstCommitHold(store);
         var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
-        Assert.True(firstStarted.Wait(TimeSpan.FromSeconds(30)), "the first commit did not start");
+        hold.WaitUntilStarted();
         var group = Enumerable.Range(1, 3).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
         await Task.Delay(200);
-        release.Set();
+        hold.Release();
         await Task.WhenAll(group.Append(first));
 
-        Assert.Equal([1, 3], sizes);
+        Assert.Equal([1, 3], hold.Sizes);
         var loaded = await store.LoadAsync(_dataflow, "capillary", CancellationToken.None);
         Assert.Equal([0L, 1, 2, 3], loaded.Select(c => c.Batch).Order());
         Assert.Equal("x3-1", Assert.Single(loaded, c => c.Batch == 1).Digest);
@@ -89,5 +67,45 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
             Assert.True(apart >= TimeSpan.FromMilliseconds(79), $"commit {i} started {apart.TotalMilliseconds:F1} ms after the one before");
         }
         Assert.Equal(3, (await store.LoadAsync(_dataflow, "capillary", CancellationToken.None)).Count);
+    }
+
+    /// <summary>Holds the store's first commit until released, so that what is recorded meanwhile piles up; notes each group's size.</summary>
+    private sealed class FirstCommitHold : IDisposable
+    {
+        private readonly ManualResetEventSlim _started = new();
+        private readonly ManualResetEventSlim _release = new();
+        private readonly List<int> _sizes = [];
+
+        public FirstCommitHold(DatabaseCheckpointStore store) => store.OnCommit = size =>
+        {
+            bool first;
+            lock (_sizes)
+            {
+                _sizes.Add(size);
+                first = _sizes.Count == 1;
+            }
+            if (!first) return;
+            _started.Set();
+            _release.Wait(TimeSpan.FromSeconds(30));
+        };
+
+        public List<int> Sizes
+        {
+            get
+            {
+                lock (_sizes) return [.. _sizes];
+            }
+        }
+
+        public void WaitUntilStarted() => Assert.True(_started.Wait(TimeSpan.FromSeconds(30)), "the first commit did not start");
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _release.Set();
+            _started.Dispose();
+            _release.Dispose();
+        }
     }
 }
