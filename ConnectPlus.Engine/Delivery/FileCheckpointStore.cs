@@ -12,23 +12,28 @@ namespace ConnectPlus.Engine.Delivery;
 /// file is read. <see cref="ForgetAsync"/> rewrites the file without the forgotten files' lines
 /// (under a temporary name, then renamed). Thread-safe within a process; one run of a dataflow at a time.
 /// </summary>
-public sealed class FileCheckpointStore(string folder, TimeSpan? gather = null) : ICheckpointStore, IDisposable
+public sealed class FileCheckpointStore : ICheckpointStore, IDisposable
 {
-    private readonly TimeSpan _gather = gather ?? TimeSpan.FromMilliseconds(10);
-    // When the last flush started (Stopwatch ticks; 0: none yet). Read and written under _lock only.
-    private long _lastFlush;
-
-    /// <summary>Called as each flush starts (tests).</summary>
-    internal Action? OnFlush { get; set; }
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Held by a flush, and by reading and rewriting, so that they never meet an append half done.
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Lock _pendingLock = new();
-    private List<(string Path, byte[] Line)> _pending = [];
-    private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly GroupCommit<(string Path, byte[] Line)> _flushes;
+
+    public FileCheckpointStore(string folder, TimeSpan? gather = null)
+    {
+        Folder = Path.GetFullPath(folder);
+        _flushes = new(FlushAsync, gather ?? TimeSpan.FromMilliseconds(10), _lock);
+    }
+
+    /// <summary>Called with the number of lines of each flush as it starts (tests).</summary>
+    internal Action<int>? OnFlush
+    {
+        get => _flushes.OnCommit;
+        set => _flushes.OnCommit = value;
+    }
 
     /// <summary>The folder holding the files.</summary>
-    public string Folder { get; } = Path.GetFullPath(folder);
+    public string Folder { get; }
 
     /// <summary>The file that holds a dataflow's checkpoints.</summary>
     public string PathFor(string dataflow) => _paths.GetOrAdd(dataflow, static (name, folder) => Path.Combine(folder, SafeName(name) + ".jsonl"), Folder);
@@ -36,7 +41,11 @@ public sealed class FileCheckpointStore(string folder, TimeSpan? gather = null) 
     // Asked for every acknowledged batch; a name that is cleaned up is hashed to make it.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        _flushes.Dispose();
+        _lock.Dispose();
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Checkpoint>> LoadAsync(string dataflow, string node, CancellationToken cancellationToken)
@@ -54,74 +63,30 @@ public sealed class FileCheckpointStore(string folder, TimeSpan? gather = null) 
 
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit: lines recorded while another writer is flushing wait for it, then the next writer
-    /// appends all of them and flushes once, so parallel requests share one fsync instead of queueing
-    /// for one each.
+    /// Group commit (<see cref="GroupCommit{T}"/>): lines recorded while another writer is flushing wait for it, then
+    /// the next writer appends all of them and flushes once, so parallel requests share one fsync.
     /// </remarks>
-    public async Task RecordAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
+    public Task RecordAsync(Checkpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n");
-        Task flushed;
-        lock (_pendingLock)
-        {
-            _pending.Add((PathFor(checkpoint.Dataflow), line));
-            flushed = _nextFlush.Task;
-        }
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // The writer before us may have taken our line along.
-            if (!flushed.IsCompleted)
-            {
-                // Let the lines of other requests gather behind this one (they wait on the lock) rather
-                // than each paying an fsync of its own.
-                // A timer can end a millisecond early: wait again for what is left.
-                TimeSpan wait;
-                while (_lastFlush != 0 && (wait = _gather - System.Diagnostics.Stopwatch.GetElapsedTime(_lastFlush)) > TimeSpan.Zero)
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
-                _lastFlush = System.Diagnostics.Stopwatch.GetTimestamp();
-                OnFlush?.Invoke();
-                await FlushPendingAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-        await flushed.ConfigureAwait(false);
+        return _flushes.AddAsync((PathFor(checkpoint.Dataflow), line), cancellationToken);
     }
 
-    private async Task FlushPendingAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(List<(string Path, byte[] Line)> lines, CancellationToken cancellationToken)
     {
-        List<(string Path, byte[] Line)> lines;
-        TaskCompletionSource done;
-        lock (_pendingLock)
+        Directory.CreateDirectory(Folder);
+        foreach (var file in lines.GroupBy(l => l.Path, StringComparer.Ordinal))
         {
-            (lines, _pending) = (_pending, []);
-            (done, _nextFlush) = (_nextFlush, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-        try
-        {
-            Directory.CreateDirectory(Folder);
-            foreach (var file in lines.GroupBy(l => l.Path, StringComparer.Ordinal))
+            var fileLock = await LockAsync(file.Key, cancellationToken).ConfigureAwait(false);
+            await using var releaseLock = fileLock.ConfigureAwait(false);
+            var stream = new FileStream(file.Key, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
+            await using (stream.ConfigureAwait(false))
             {
-                var fileLock = await LockAsync(file.Key, cancellationToken).ConfigureAwait(false);
-                await using var releaseLock = fileLock.ConfigureAwait(false);
-                var stream = new FileStream(file.Key, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
-                await using (stream.ConfigureAwait(false))
-                {
-                    foreach (var (_, line) in file) await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                    // The acknowledgements must survive a crash of the machine, not only of the process.
-                    stream.Flush(flushToDisk: true);
-                }
+                foreach (var (_, line) in file) await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                // The acknowledgements must survive a crash of the machine, not only of the process.
+                stream.Flush(flushToDisk: true);
             }
-            done.SetResult();
-        }
-        catch (Exception ex)
-        {
-            done.SetException(ex);
-            throw;
         }
     }
 

@@ -384,7 +384,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
         var gather = TimeSpan.FromMilliseconds(40);
         using var store = new FileCheckpointStore(_folder["checkpoints"], gather);
         var flushes = new System.Collections.Concurrent.ConcurrentQueue<long>();
-        store.OnFlush = () => flushes.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+        store.OnFlush = _ => flushes.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
         var path = store.PathFor("Daily bills");
 
         // 4 requests recording one batch after another, as an API sink's requests do.

@@ -12,35 +12,38 @@ namespace ConnectPlus.Web.Features.Runs;
 /// batch (a unique index): recording a batch again replaces its row (insert, and on a unique violation —
 /// a row already there, maybe written by another node at the same moment — update it). Committed before
 /// <see cref="RecordAsync"/> returns. Times are cut to whole microseconds, as PostgreSQL keeps them.
-/// Group commit, as <see cref="FileCheckpointStore"/> does it: checkpoints recorded while a commit runs, or within
+/// Group commit (<see cref="GroupCommit{T}"/>, as <see cref="FileCheckpointStore"/> does it): checkpoints recorded while a commit runs, or within
 /// <c>gather</c> (10 ms by default) of the one before, go in one transaction together, so a sink with several requests
 /// in flight does not queue for a commit (an fsync) per batch.
 /// </summary>
-public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases, TimeSpan? gather = null) : ICheckpointStore, IDisposable
+public sealed class DatabaseCheckpointStore : ICheckpointStore, IDisposable
 {
     private const int Chunk = 200;
 
-    private readonly TimeSpan _gather = gather ?? TimeSpan.FromMilliseconds(10);
-    // When the last commit started (Stopwatch ticks; 0: none yet). Read and written by the committer only.
-    private long _lastCommit;
+    private readonly IDbContextFactory<ConnectPlusDbContext> _databases;
+    private readonly GroupCommit<EngineCheckpoint> _commits;
 
-    // One committer at a time; what arrives meanwhile waits in _pending for the next commit, which completes _nextCommit.
-    private readonly SemaphoreSlim _committer = new(1, 1);
-    private readonly Lock _pendingLock = new();
-    private List<EngineCheckpoint> _pending = [];
-    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbContext> databases, TimeSpan? gather = null)
+    {
+        _databases = databases;
+        _commits = new((group, _) => CommitAsync(group), gather ?? TimeSpan.FromMilliseconds(10));
+    }
 
     /// <summary>Called with the size of each group as its commit starts (tests).</summary>
-    internal Action<int>? OnCommit { get; set; }
+    internal Action<int>? OnCommit
+    {
+        get => _commits.OnCommit;
+        set => _commits.OnCommit = value;
+    }
 
-    public void Dispose() => _committer.Dispose();
+    public void Dispose() => _commits.Dispose();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<EngineCheckpoint>> LoadAsync(string dataflow, string node, CancellationToken cancellationToken)
     {
         try
         {
-            var db = databases.CreateDbContext();
+            var db = _databases.CreateDbContext();
             await using (db.ConfigureAwait(false))
             {
                 var rows = await db.Checkpoints.AsNoTracking()
@@ -57,55 +60,10 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
     }
 
     /// <inheritdoc />
-    public async Task RecordAsync(EngineCheckpoint checkpoint, CancellationToken cancellationToken)
+    public Task RecordAsync(EngineCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        Task committed;
-        lock (_pendingLock)
-        {
-            _pending.Add(checkpoint);
-            committed = _nextCommit.Task;
-        }
-        await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // The committer before may have taken this checkpoint along.
-            if (!committed.IsCompleted) await CommitPendingAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _committer.Release();
-        }
-        await committed.ConfigureAwait(false);
-    }
-
-    /// <summary>Commits every checkpoint pending, after the gather time; the committer's lock is held.</summary>
-    private async Task CommitPendingAsync(CancellationToken cancellationToken)
-    {
-        // Let the checkpoints of other requests gather behind this one rather than each paying a commit of its own.
-        // A timer can end a millisecond early: wait again for what is left.
-        TimeSpan wait;
-        while (_lastCommit != 0 && (wait = _gather - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommit)) > TimeSpan.Zero)
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
-        _lastCommit = System.Diagnostics.Stopwatch.GetTimestamp();
-        List<EngineCheckpoint> group;
-        TaskCompletionSource done;
-        lock (_pendingLock)
-        {
-            (group, _pending) = (_pending, []);
-            (done, _nextCommit) = (_nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-        try
-        {
-            OnCommit?.Invoke(group.Count);
-            await CommitAsync(group).ConfigureAwait(false);
-            done.SetResult();
-        }
-        catch (Exception ex)
-        {
-            // Every caller of the group sees the failure (through the task it waits on).
-            done.SetException(ex);
-        }
+        return _commits.AddAsync(checkpoint, cancellationToken);
     }
 
     /// <summary>
@@ -139,7 +97,7 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
         if (sources.Count == 0) return;
         try
         {
-            var db = databases.CreateDbContext();
+            var db = _databases.CreateDbContext();
             await using (db.ConfigureAwait(false))
             {
                 foreach (var chunk in sources.Distinct(StringComparer.Ordinal).Chunk(Chunk))
@@ -157,7 +115,7 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
 
     private async Task<bool> InsertAsync(IReadOnlyList<EngineCheckpoint> checkpoints, CancellationToken cancellationToken)
     {
-        var db = databases.CreateDbContext();
+        var db = _databases.CreateDbContext();
         await using (db.ConfigureAwait(false))
         {
             foreach (var checkpoint in checkpoints)
@@ -188,7 +146,7 @@ public sealed class DatabaseCheckpointStore(IDbContextFactory<ConnectPlusDbConte
 
     private async Task UpdateAsync(EngineCheckpoint c, CancellationToken cancellationToken)
     {
-        var db = databases.CreateDbContext();
+        var db = _databases.CreateDbContext();
         await using (db.ConfigureAwait(false))
         {
             var acknowledged = DatabaseProcessedFileLedger.Microseconds(c.At);
