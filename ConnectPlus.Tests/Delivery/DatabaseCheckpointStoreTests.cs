@@ -1,6 +1,7 @@
 using ConnectPlus.Engine.Delivery;
 using ConnectPlus.Tests.Data;
 using ConnectPlus.Web.Features.Runs;
+using Microsoft.EntityFrameworkCore;
 
 namespace ConnectPlus.Tests.Delivery;
 
@@ -67,6 +68,74 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
             Assert.True(apart >= TimeSpan.FromMilliseconds(79), $"commit {i} started {apart.TotalMilliseconds:F1} ms after the one before");
         }
         Assert.Equal(3, (await store.LoadAsync(_dataflow, "capillary", CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WritesTheRowSaveChangesWrites_ValueForValue()
+    {
+        // The store inserts with SQL of its own: its rows must be what EF would have written (converters included).
+        var at = new DateTimeOffset(2026, 11, 27, 23, 45, 1, TimeSpan.FromHours(5.5)).AddTicks(1234567);
+        var checkpoint = new Checkpoint(_dataflow, "capillary", "bills ‘é’.csv", 7, "x3-7", 100, "run-1", at);
+        using (var store = new DatabaseCheckpointStore(database.Database)) await store.RecordAsync(checkpoint, CancellationToken.None);
+        var viaEf = _dataflow + " (EF)";
+        await using (var db = database.Database.CreateDbContext())
+        {
+            db.Checkpoints.Add(new ConnectPlus.Web.Data.Checkpoint
+            {
+                Dataflow = viaEf, NodeId = "capillary", Source = "bills ‘é’.csv", Batch = 7, Digest = "x3-7", Items = 100, RunKey = "run-1",
+                Acknowledged = ConnectPlus.Web.Features.Runs.DatabaseProcessedFileLedger.Microseconds(at),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var stored = await RawRowAsync(_dataflow);
+        Assert.Equal(await RawRowAsync(viaEf), stored);
+        Assert.Contains("2026-11-27", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_CommitsAGroupLargerThanOneStatement_Whole()
+    {
+        using var store = new DatabaseCheckpointStore(database.Database);
+        using var hold = new FirstCommitHold(store);
+        var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
+        hold.WaitUntilStarted();
+        var rest = Enumerable.Range(1, 450).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
+        await WaitForAsync(() => rest.Count(t => !t.IsCompleted) == 450);
+        await Task.Delay(100);
+        hold.Release();
+        await Task.WhenAll(rest.Append(first));
+
+        Assert.Equal([1, 450], hold.Sizes);
+        var loaded = await store.LoadAsync(_dataflow, "capillary", CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 451).Select(b => (long)b), loaded.Select(c => c.Batch));
+        Assert.All(loaded, c => Assert.Equal(("x3-" + c.Batch, DateTimeOffset.UnixEpoch.AddDays(c.Batch)), (c.Digest, c.At)));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 300 && !condition(); i++) await Task.Delay(20);
+        Assert.True(condition());
+    }
+
+    /// <summary>Every stored column of the dataflow's one checkpoint but its id and dataflow, as the database holds it.</summary>
+    private async Task<string> RawRowAsync(string dataflow)
+    {
+        await using var db = database.Database.CreateDbContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT NodeId, Source, Batch, Digest, Items, RunKey, Acknowledged, typeof(Acknowledged) FROM Checkpoints WHERE Dataflow = $d";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$d";
+        parameter.Value = dataflow;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no checkpoint of {dataflow}");
+        var values = Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)} ({reader.GetFieldType(i).Name})");
+        var row = string.Join("; ", values);
+        Assert.False(await reader.ReadAsync(), $"more than one checkpoint of {dataflow}");
+        return row;
     }
 
     /// <summary>Holds the store's first commit until released, so that what is recorded meanwhile piles up; notes each group's size.</summary>

@@ -13,14 +13,18 @@ public static class DatabaseErrors
     public static bool IsUniqueViolation(DbUpdateException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return exception.InnerException switch
+        return exception.InnerException is DbException inner && IsUniqueViolation(inner);
+    }
+
+    /// <summary>True when a statement run outside SaveChanges (raw SQL) broke a unique index.</summary>
+    public static bool IsUniqueViolation(DbException exception) =>
+        exception switch
         {
             SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
             PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
             SqlException sqlServer => sqlServer.Number is 2601 or 2627,
             _ => false,
         };
-    }
 
     /// <summary>True for the failures of reaching or using the database (as opposed to programming errors).</summary>
     public static bool IsDatabaseFailure(Exception exception) =>
