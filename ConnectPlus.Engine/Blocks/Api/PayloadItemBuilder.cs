@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ConnectPlus.Engine.Data;
@@ -37,41 +38,54 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     /// <summary>
     /// Builds the payload record of an item made of <paramref name="rows"/> (all of <paramref name="binding"/>'s
-    /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; null when no item is left.
+    /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; false when no item is left.
     /// </summary>
-    public Record? Build(PayloadBinding binding, IReadOnlyList<Record> rows, string? groupKey, List<PayloadReject> rejects, bool withText = true)
+    public bool TryBuild(PayloadBinding binding, List<Record> rows, string? groupKey, List<PayloadReject> rejects, bool withText, out Record payload)
     {
-        if (rows.Count == 0) return null;
-        if (!TryItemValues(binding, rows[0], out var code, out var message))
+        payload = default;
+        var span = CollectionsMarshal.AsSpan(rows);
+        if (span.Length == 0) return false;
+        if (!TryItemValues(binding, span[0], out var code, out var message))
         {
             RejectAll(rows, groupKey, code, message, rejects);
-            return null;
+            return false;
         }
         var key = groupKey ?? TemplateKey();
-        if (BrokenRule() is { } rule)
+        if (_plan.RulePlans.Length > 0 && BrokenRule() is { } rule)
         {
             RejectAll(rows, key, BuildApiPayloadBlock.RequiredErrorCode, rule, rejects);
-            return null;
+            return false;
         }
-        CollectElements(binding, rows);
-        if (_failed.Count > 0 && (_rejectItem || _failed.Count == rows.Count))
+        CollectElements(binding, span);
+        Record[] kept;
+        if (_failed.Count == 0)
         {
-            RejectForRows(rows, key, rejects);
-            return null;
+            kept = span.ToArray();
         }
-        _kept.Clear();
-        for (var r = 0; r < rows.Count; r++)
+        else
         {
-            if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
-            else _kept.Add(rows[r]);
+            if (_rejectItem || _failed.Count == span.Length)
+            {
+                RejectForRows(rows, key, rejects);
+                return false;
+            }
+            _kept.Clear();
+            for (var r = 0; r < span.Length; r++)
+            {
+                if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
+                else _kept.Add(span[r]);
+            }
+            kept = [.. _kept];
         }
-        return PayloadRecord.Create(key, WriteJson(), binding.Input, [.. _kept], withText);
+        payload = PayloadRecord.Create(key, WriteJson(), binding.Input, kept, withText);
+        return true;
     }
 
     public void Dispose() => _json.Dispose();
 
-    private bool TryItemValues(PayloadBinding binding, Record first, out string code, out string message)
+    private bool TryItemValues(PayloadBinding binding, in Record first, out string code, out string message)
     {
+        var slots = _plan.Slots;
         foreach (var target in _plan.ItemTargets)
         {
             var value = binding.ValueFor(target, first);
@@ -85,7 +99,7 @@ internal sealed class PayloadItemBuilder : IDisposable
                 (code, message) = (BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required, but {target.EmptyReason}.");
                 return false;
             }
-            _item[_plan.Slots[target.Index]] = value;
+            _item[slots[target.Index]] = value;
         }
         (code, message) = ("", "");
         return true;
@@ -144,16 +158,17 @@ internal sealed class PayloadItemBuilder : IDisposable
     /// <summary>The item's key without group-by: the first value of the template's key fields.</summary>
     private string? TemplateKey() => FirstItemValue(_plan.KeySlots) is { HasValue: true } found ? found.Identity : null;
 
-    private void CollectElements(PayloadBinding binding, IReadOnlyList<Record> rows)
+    private void CollectElements(PayloadBinding binding, ReadOnlySpan<Record> rows)
     {
-        _failed.Clear();
+        if (_failed.Count > 0) _failed.Clear();
         foreach (var list in _elements) list.Clear();
         if (_plan.RowSlots == 0) return;
-        while (_rows.Count < rows.Count) _rows.Add(new PayloadValue[_plan.RowSlots]);
-        for (var r = 0; r < rows.Count; r++)
+        while (_rows.Count < rows.Length) _rows.Add(new PayloadValue[_plan.RowSlots]);
+        for (var r = 0; r < rows.Length; r++)
         {
-            if (RowValues(binding, rows[r], _rows[r]) is { } failure) _failed[r] = failure with { Row = r };
+            if (!RowValues(binding, rows[r], _rows[r], out var failure)) _failed[r] = failure with { Row = r };
         }
+        var anyFailed = _failed.Count > 0;
         for (var l = 0; l < _plan.ListPlans.Length; l++)
         {
             var list = _plan.ListPlans[l];
@@ -161,35 +176,44 @@ internal sealed class PayloadItemBuilder : IDisposable
             var elements = _elements[l];
             var distinct = list.List.Kind == PayloadListKind.Distinct;
             if (distinct) _distinct.Clear();
-            for (var r = 0; r < rows.Count; r++)
+            for (var r = 0; r < rows.Length; r++)
             {
                 var values = _rows[r];
-                if (_failed.ContainsKey(r) || !AnyValue(list.Markers, values)) continue;
+                if ((anyFailed && _failed.ContainsKey(r)) || !AnyValue(list.Markers, values)) continue;
                 if (distinct && !_distinct.Add(Identity(list, values))) continue;
                 elements.Add(r);
             }
         }
     }
 
-    /// <summary>Converts a row's list values; the first failure, or null.</summary>
-    private PayloadReject? RowValues(PayloadBinding binding, Record row, PayloadValue[] values)
+    /// <summary>Converts a row's list values; false with the first failure.</summary>
+    private bool RowValues(PayloadBinding binding, in Record row, PayloadValue[] values, out PayloadReject failure)
     {
+        var slots = _plan.Slots;
         foreach (var target in _plan.RowTargets)
         {
             var value = binding.ValueFor(target, row);
-            if (value.IsFailure) return new PayloadReject(0, PayloadBinding.FailureCode(value), value.Text!);
-            values[_plan.Slots[target.Index]] = value;
+            if (value.IsFailure)
+            {
+                failure = new PayloadReject(0, PayloadBinding.FailureCode(value), value.Text!);
+                return false;
+            }
+            values[slots[target.Index]] = value;
         }
         foreach (var list in _plan.ListPlans)
         {
             if (list.Required.Length == 0 || !AnyValue(list.Markers, values)) continue;
             foreach (var target in list.Required)
             {
-                if (!values[_plan.Slots[target.Index]].HasValue)
-                    return new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{list.List.Path}', but {target.EmptyReason}.");
+                if (!values[slots[target.Index]].HasValue)
+                {
+                    failure = new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{list.List.Path}', but {target.EmptyReason}.");
+                    return false;
+                }
             }
         }
-        return null;
+        failure = default;
+        return true;
     }
 
     private bool AnyValue(PayloadTarget[] targets, PayloadValue[] values)
@@ -212,13 +236,13 @@ internal sealed class PayloadItemBuilder : IDisposable
         return _identity.ToString();
     }
 
-    private static void RejectAll(IReadOnlyList<Record> rows, string? key, string code, string message, List<PayloadReject> rejects)
+    private static void RejectAll(List<Record> rows, string? key, string code, string message, List<PayloadReject> rejects)
     {
         var whole = rows.Count > 1 ? $" The whole item{Named(key)} is rejected ({rows.Count} rows)." : "";
         for (var r = 0; r < rows.Count; r++) rejects.Add(new PayloadReject(r, code, message + whole));
     }
 
-    private void RejectForRows(IReadOnlyList<Record> rows, string? key, List<PayloadReject> rejects)
+    private void RejectForRows(List<Record> rows, string? key, List<PayloadReject> rejects)
     {
         var first = _failed.OrderBy(f => f.Key).First().Value;
         for (var r = 0; r < rows.Count; r++)

@@ -257,10 +257,14 @@ internal sealed class PayloadBinding
     }
 
     /// <summary>The row's group key: the key columns' values joined by '|' (a missing value counts as empty).</summary>
-    public string GroupKey(Record row)
+    public string GroupKey(in Record row) => _keys.Length == 1 ? row[_keys[0]] ?? "" : JoinedKey(row.Values);
+
+    // Apart from GroupKey: a lambda capturing the row there made every call allocate its closure, one key column or not.
+    private string JoinedKey(string?[] values)
     {
-        if (_keys.Length == 1) return row[_keys[0]] ?? "";
-        return string.Join('|', _keys.Select(k => row[k] ?? ""));
+        var parts = new string[_keys.Length];
+        for (var i = 0; i < parts.Length; i++) parts[i] = (uint)_keys[i] < (uint)values.Length ? values[_keys[i]] ?? "" : "";
+        return string.Join('|', parts);
     }
 
     /// <summary>
@@ -268,10 +272,16 @@ internal sealed class PayloadBinding
     /// A failed formula or conversion comes back as a value that <see cref="PayloadValue.IsFailure"/>, with the
     /// message as its text (no out parameters: this runs for every mapped field of every row).
     /// </summary>
-    public PayloadValue ValueFor(PayloadTarget target, Record row)
+    public PayloadValue ValueFor(PayloadTarget target, in Record row)
     {
         string? raw;
-        if (_formulas[target.Index] is { } formula)
+        var index = target.Index;
+        if ((uint)_columns[index] is var column && column < (uint)row.Values.Length)
+        {
+            // The usual case: a source column (a formula's and a constant's column is -1, which fails this test).
+            raw = row.Values[column];
+        }
+        else if (_formulas[index] is { } formula)
         {
             try
             {
@@ -282,9 +292,10 @@ internal sealed class PayloadBinding
                 return new PayloadValue(PayloadValueKind.FormulaFailed, $"Field '{target.Path}': {ex.Message}");
             }
         }
-        else if (_columns[target.Index] is var column and >= 0)
+        else if (_columns[index] >= 0)
         {
-            raw = row[column];
+            // A source column beyond the row's values reads as missing (as Record's indexer gives it).
+            raw = null;
         }
         else
         {
