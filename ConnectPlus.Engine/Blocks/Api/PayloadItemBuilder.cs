@@ -259,26 +259,29 @@ internal sealed class PayloadItemBuilder : IDisposable
     {
         _json.Reset();
         _json.WriteStartObject();
-        WriteChildren(_plan.WriteParts, -1, 0);
+        WriteChildren(_plan.WriteParts, null, 0);
         _json.WriteEndObject();
         return _json.Written.ToArray();
     }
 
-    /// <summary>Writes the parts of an object; <paramref name="row"/> is the element's row inside a collection (-1 at item level).</summary>
-    private void WriteChildren(PayloadWritePart[] parts, int row, int position)
+    /// <summary>Writes the parts of an object; <paramref name="row"/> is the values of the element's row inside a collection (null at item level).</summary>
+    private void WriteChildren(PayloadWritePart[] parts, PayloadValue[]? row, int position)
     {
         foreach (var part in parts)
         {
-            switch (part.Node)
+            switch (part.Kind)
             {
-                case PayloadField field:
+                case PayloadWriteKind.Field:
                     var value = ValueOf(part, row, position);
-                    if (value.HasValue) value.Write(_json, field.JsonName);
+                    if (!value.HasValue) break;
+                    if (value.Text is { } text) _json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
+                    else value.Write(_json, ((PayloadField)part.Node).JsonName);
                     break;
-                case PayloadMapPart map:
-                    WriteMap(map, part.Entries, row);
+                case PayloadWriteKind.Map:
+                    WriteMap((PayloadMapPart)part.Node, part.Entries, row);
                     break;
-                case PayloadObject obj when HasContent(part, row, position):
+                case PayloadWriteKind.Object when HasContent(part, row, position):
+                    var obj = (PayloadObject)part.Node;
                     if (obj.SingleElementArray) _json.WriteStartArray(obj.JsonName);
                     if (obj.SingleElementArray) _json.WriteStartObject();
                     else _json.WriteStartObject(obj.JsonName);
@@ -286,13 +289,13 @@ internal sealed class PayloadItemBuilder : IDisposable
                     _json.WriteEndObject();
                     if (obj.SingleElementArray) _json.WriteEndArray();
                     break;
-                case PayloadList collection when _elements[part.ListIndex].Count > 0:
-                    _json.WriteStartArray(collection.JsonName);
+                case PayloadWriteKind.List when _elements[part.ListIndex].Count > 0:
+                    _json.WriteStartArray(part.Node.JsonName);
                     var elements = _elements[part.ListIndex];
                     for (var i = 0; i < elements.Count; i++)
                     {
                         _json.WriteStartObject();
-                        WriteChildren(part.Children, elements[i], i + 1);
+                        WriteChildren(part.Children, _rows[elements[i]], i + 1);
                         _json.WriteEndObject();
                     }
                     _json.WriteEndArray();
@@ -301,7 +304,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, int row)
+    private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, PayloadValue[]? row)
     {
         if (!AnyEntry(entries, row)) return;
         switch (map.Style)
@@ -326,7 +329,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WritePairs(PayloadTarget[] entries, int row, string nameProperty)
+    private void WritePairs(PayloadTarget[] entries, PayloadValue[]? row, string nameProperty)
     {
         foreach (var entry in entries)
         {
@@ -340,17 +343,17 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool HasContent(PayloadWritePart part, int row, int position)
+    private bool HasContent(PayloadWritePart part, PayloadValue[]? row, int position)
     {
-        switch (part.Node)
+        switch (part.Kind)
         {
-            case PayloadField:
+            case PayloadWriteKind.Field:
                 return ValueOf(part, row, position).HasValue;
-            case PayloadMapPart:
+            case PayloadWriteKind.Map:
                 return AnyEntry(part.Entries, row);
-            case PayloadList:
+            case PayloadWriteKind.List:
                 return _elements[part.ListIndex].Count > 0;
-            case PayloadObject:
+            case PayloadWriteKind.Object:
                 foreach (var child in part.Children)
                 {
                     if (HasContent(child, row, position)) return true;
@@ -361,7 +364,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool AnyEntry(PayloadTarget[] entries, int row)
+    private bool AnyEntry(PayloadTarget[] entries, PayloadValue[]? row)
     {
         foreach (var entry in entries)
         {
@@ -371,18 +374,18 @@ internal sealed class PayloadItemBuilder : IDisposable
     }
 
     /// <summary>A field's value: its mapped value, or its position in the list when it numbers the elements.</summary>
-    private PayloadValue ValueOf(PayloadWritePart part, int row, int position)
+    private PayloadValue ValueOf(PayloadWritePart part, PayloadValue[]? row, int position)
     {
-        if (part.Target is { } target)
-            return target.InList is null ? _item[part.Slot] : row >= 0 ? _rows[row][part.Slot] : PayloadValue.Missing;
+        if (part.Target is not null)
+            return !part.InList ? _item[part.Slot] : row is not null ? row[part.Slot] : PayloadValue.Missing;
         var field = (PayloadField)part.Node;
         if (!field.AutoNumber || position <= 0) return PayloadValue.Missing;
         var text = position.ToString(CultureInfo.InvariantCulture);
         return field.WriteAsText ? PayloadValue.OfText(text) : PayloadValue.OfNumberText(text);
     }
 
-    private PayloadValue ValueOf(PayloadTarget target, int row) =>
+    private PayloadValue ValueOf(PayloadTarget target, PayloadValue[]? row) =>
         target.InList is null ? _item[_plan.Slots[target.Index]]
-        : row >= 0 ? _rows[row][_plan.Slots[target.Index]]
+        : row is not null ? row[_plan.Slots[target.Index]]
         : PayloadValue.Missing;
 }

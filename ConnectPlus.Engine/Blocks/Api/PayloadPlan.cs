@@ -136,11 +136,37 @@ internal sealed class PayloadPlan
 /// <summary>A part of the template that a plan can write (see <see cref="PayloadPlan.WriteParts"/>).</summary>
 internal sealed class PayloadWritePart(PayloadNode node)
 {
+    private readonly PayloadTarget? _target;
+
     /// <summary>The template's part: a field, a map, an object or a list.</summary>
     public PayloadNode Node { get; } = node;
 
+    /// <summary>What the part is, resolved once (the writer switches on it for every part of every item).</summary>
+    public PayloadWriteKind Kind { get; } = node switch
+    {
+        PayloadField => PayloadWriteKind.Field,
+        PayloadMapPart => PayloadWriteKind.Map,
+        PayloadObject => PayloadWriteKind.Object,
+        PayloadList => PayloadWriteKind.List,
+        _ => PayloadWriteKind.None,
+    };
+
+    /// <summary>A field's name as written before its value: <c>"name":</c> (UTF-8, escaped as the JSON writer escapes names).</summary>
+    public byte[] QuotedName { get; } = node is PayloadField field ? [(byte)'"', .. field.JsonName.EncodedUtf8Bytes, (byte)'"', (byte)':'] : [];
+
     /// <summary>A mapped field's mapping entry (null for an auto-numbered field that is not mapped).</summary>
-    public PayloadTarget? Target { get; init; }
+    public PayloadTarget? Target
+    {
+        get => _target;
+        init
+        {
+            _target = value;
+            InList = value?.InList is not null;
+        }
+    }
+
+    /// <summary>A mapped field's value is a row's (inside a list), not the item's.</summary>
+    public bool InList { get; private init; }
 
     /// <summary>A mapped field's slot in the item's values (item level) or in a row's values (inside a list).</summary>
     public int Slot { get; init; } = -1;
@@ -153,6 +179,16 @@ internal sealed class PayloadWritePart(PayloadNode node)
 
     /// <summary>An object's or a list's writable parts.</summary>
     public PayloadWritePart[] Children { get; init; } = [];
+}
+
+/// <summary>What a <see cref="PayloadWritePart"/> is.</summary>
+internal enum PayloadWriteKind : byte
+{
+    None,
+    Field,
+    Map,
+    Object,
+    List,
 }
 
 /// <summary>A rule of the template with the item slots it reads (see <see cref="PayloadPlan.RulePlans"/>).</summary>
