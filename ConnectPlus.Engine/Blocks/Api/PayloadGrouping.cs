@@ -55,8 +55,11 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
                 _binding = PayloadBinding.For(plan, batch.Schema, _environment, batch.Rows[0].Source.File);
             }
-            foreach (var row in batch.Rows)
+            // A batch's rows are an array (RecordBatch takes one): indexing it skips an enumerator per batch and an interface call per row.
+            var rows = batch.Rows as Record[] ?? [.. batch.Rows];
+            for (var i = 0; i < rows.Length; i++)
             {
+                var row = rows[i];
                 if (!string.Equals(row.Source.File, _file, StringComparison.Ordinal))
                 {
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -75,13 +78,14 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
 
     public void Dispose() => _builder.Dispose();
 
-    private async ValueTask AddAsync(PayloadBinding binding, Record row, CancellationToken cancellationToken)
+    // Not async methods down to the output: a row joins its item, and an item goes out, without a state machine;
+    // only a step that has to wait (a full batch downstream, a reject) continues in an async method.
+    private ValueTask AddAsync(PayloadBinding binding, in Record row, CancellationToken cancellationToken)
     {
         if (!binding.Groups)
         {
             _current.Add(row);
-            if (_current.Count >= _rowsPerItem) await FlushAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            return _current.Count >= _rowsPerItem ? FlushAsync(cancellationToken) : default;
         }
         var key = binding.GroupKey(row);
         if (_wholeFile)
@@ -93,34 +97,71 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
             }
             group.Add(row);
             _held++;
-            return;
+            return default;
         }
         if (_currentKey is not null && string.Equals(key, _currentKey, StringComparison.Ordinal))
         {
-            if (_currentIsLate) await RejectLateAsync(binding, row, key, cancellationToken).ConfigureAwait(false);
-            else _current.Add(row);
-            return;
+            if (_currentIsLate) return RejectLateAsync(binding, row, key, cancellationToken);
+            _current.Add(row);
+            return default;
         }
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var flushing = FlushAsync(cancellationToken);
+        if (!flushing.IsCompletedSuccessfully) return StartAfterFlushAsync(flushing, binding, row, key, cancellationToken);
+        flushing.GetAwaiter().GetResult();
+        return Start(binding, row, key, cancellationToken);
+    }
+
+    private async ValueTask StartAfterFlushAsync(ValueTask flushing, PayloadBinding binding, Record row, string key, CancellationToken cancellationToken)
+    {
+        await flushing.ConfigureAwait(false);
+        await Start(binding, row, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the item of a new key with its first row (rejected when the key was already built).</summary>
+    private ValueTask Start(PayloadBinding binding, in Record row, string key, CancellationToken cancellationToken)
+    {
         _currentKey = key;
         _currentIsLate = WasClosed(key);
-        if (_currentIsLate) await RejectLateAsync(binding, row, key, cancellationToken).ConfigureAwait(false);
-        else _current.Add(row);
+        if (_currentIsLate) return RejectLateAsync(binding, row, key, cancellationToken);
+        _current.Add(row);
+        return default;
     }
 
     /// <summary>Builds the items collected so far (the current one, or every held one of the file).</summary>
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    private ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_binding is null) return;
+        if (_binding is null) return default;
         if (_current.Count > 0)
         {
-            await EmitAsync(_binding, _current, _currentKey, cancellationToken).ConfigureAwait(false);
-            if (_currentKey is not null) Close(_currentKey);
-            _current.Clear();
+            var emitting = EmitAsync(_binding, _current, _currentKey, cancellationToken);
+            if (!emitting.IsCompletedSuccessfully) return FlushAfterEmitAsync(emitting, cancellationToken);
+            emitting.GetAwaiter().GetResult();
+            CloseCurrent();
         }
         _currentKey = null;
         _currentIsLate = false;
-        if (_order.Count == 0) return;
+        return _order.Count == 0 ? default : FlushHeldAsync(cancellationToken);
+    }
+
+    private async ValueTask FlushAfterEmitAsync(ValueTask emitting, CancellationToken cancellationToken)
+    {
+        await emitting.ConfigureAwait(false);
+        CloseCurrent();
+        _currentKey = null;
+        _currentIsLate = false;
+        if (_order.Count > 0) await FlushHeldAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void CloseCurrent()
+    {
+        if (_currentKey is not null) Close(_currentKey);
+        _current.Clear();
+    }
+
+    /// <summary>Builds the items held until the end of the file (group mode wholeFile).</summary>
+    private async ValueTask FlushHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_binding is null) return;
         context.Log(RunLogLevel.Info, $"{_file ?? "input"}: held {_held} row(s) in {_order.Count} item(s) until the end of the file (group mode wholeFile).");
         foreach (var key in _order)
             await EmitAsync(_binding, _groups[key], key, cancellationToken).ConfigureAwait(false);
@@ -129,20 +170,28 @@ internal sealed class PayloadGrouping(BlockContext context, PayloadPlan plan, Bu
         _held = 0;
     }
 
-    private async ValueTask EmitAsync(PayloadBinding binding, List<Record> rows, string? key, CancellationToken cancellationToken)
+    private ValueTask EmitAsync(PayloadBinding binding, List<Record> rows, string? key, CancellationToken cancellationToken)
     {
         _rejects.Clear();
-        var record = _builder.Build(binding, rows, key, _rejects, _withText);
+        var built = _builder.TryBuild(binding, rows, key, _rejects, _withText, out var payload);
+        if (_rejects.Count > 0) return RejectThenAddAsync(binding, rows, built, payload, cancellationToken);
+        if (!built) return default;
+        _items++;
+        return _output.AddAsync(PayloadRecord.Schema, payload, cancellationToken);
+    }
+
+    private async ValueTask RejectThenAddAsync(PayloadBinding binding, List<Record> rows, bool built, Record payload, CancellationToken cancellationToken)
+    {
         foreach (var reject in _rejects)
             await context.RejectAsync(binding.Input, rows[reject.Row], reject.Code, reject.Message, cancellationToken).ConfigureAwait(false);
-        if (record is { } payload)
+        if (built)
         {
             _items++;
             await _output.AddAsync(PayloadRecord.Schema, payload, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private ValueTask RejectLateAsync(PayloadBinding binding, Record row, string key, CancellationToken cancellationToken)
+    private ValueTask RejectLateAsync(PayloadBinding binding, in Record row, string key, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", plan.GroupBy);
         return context.RejectAsync(binding.Input, row, BuildApiPayloadBlock.UnsortedErrorCode,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using ConnectPlus.Engine.Data;
@@ -37,41 +38,54 @@ internal sealed class PayloadItemBuilder : IDisposable
 
     /// <summary>
     /// Builds the payload record of an item made of <paramref name="rows"/> (all of <paramref name="binding"/>'s
-    /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; null when no item is left.
+    /// schema). Rows that cannot be sent are added to <paramref name="rejects"/>; false when no item is left.
     /// </summary>
-    public Record? Build(PayloadBinding binding, IReadOnlyList<Record> rows, string? groupKey, List<PayloadReject> rejects, bool withText = true)
+    public bool TryBuild(PayloadBinding binding, List<Record> rows, string? groupKey, List<PayloadReject> rejects, bool withText, out Record payload)
     {
-        if (rows.Count == 0) return null;
-        if (!TryItemValues(binding, rows[0], out var code, out var message))
+        payload = default;
+        var span = CollectionsMarshal.AsSpan(rows);
+        if (span.Length == 0) return false;
+        if (!TryItemValues(binding, span[0], out var code, out var message))
         {
             RejectAll(rows, groupKey, code, message, rejects);
-            return null;
+            return false;
         }
         var key = groupKey ?? TemplateKey();
-        if (BrokenRule() is { } rule)
+        if (_plan.RulePlans.Length > 0 && BrokenRule() is { } rule)
         {
             RejectAll(rows, key, BuildApiPayloadBlock.RequiredErrorCode, rule, rejects);
-            return null;
+            return false;
         }
-        CollectElements(binding, rows);
-        if (_failed.Count > 0 && (_rejectItem || _failed.Count == rows.Count))
+        CollectElements(binding, span);
+        Record[] kept;
+        if (_failed.Count == 0)
         {
-            RejectForRows(rows, key, rejects);
-            return null;
+            kept = span.ToArray();
         }
-        _kept.Clear();
-        for (var r = 0; r < rows.Count; r++)
+        else
         {
-            if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
-            else _kept.Add(rows[r]);
+            if (_rejectItem || _failed.Count == span.Length)
+            {
+                RejectForRows(rows, key, rejects);
+                return false;
+            }
+            _kept.Clear();
+            for (var r = 0; r < span.Length; r++)
+            {
+                if (_failed.TryGetValue(r, out var failure)) rejects.Add(failure);
+                else _kept.Add(span[r]);
+            }
+            kept = [.. _kept];
         }
-        return PayloadRecord.Create(key, WriteJson(), binding.Input, [.. _kept], withText);
+        payload = PayloadRecord.Create(key, WriteJson(), binding.Input, kept, withText);
+        return true;
     }
 
     public void Dispose() => _json.Dispose();
 
-    private bool TryItemValues(PayloadBinding binding, Record first, out string code, out string message)
+    private bool TryItemValues(PayloadBinding binding, in Record first, out string code, out string message)
     {
+        var slots = _plan.Slots;
         foreach (var target in _plan.ItemTargets)
         {
             var value = binding.ValueFor(target, first);
@@ -85,7 +99,7 @@ internal sealed class PayloadItemBuilder : IDisposable
                 (code, message) = (BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required, but {target.EmptyReason}.");
                 return false;
             }
-            _item[_plan.Slots[target.Index]] = value;
+            _item[slots[target.Index]] = value;
         }
         (code, message) = ("", "");
         return true;
@@ -144,16 +158,17 @@ internal sealed class PayloadItemBuilder : IDisposable
     /// <summary>The item's key without group-by: the first value of the template's key fields.</summary>
     private string? TemplateKey() => FirstItemValue(_plan.KeySlots) is { HasValue: true } found ? found.Identity : null;
 
-    private void CollectElements(PayloadBinding binding, IReadOnlyList<Record> rows)
+    private void CollectElements(PayloadBinding binding, ReadOnlySpan<Record> rows)
     {
-        _failed.Clear();
+        if (_failed.Count > 0) _failed.Clear();
         foreach (var list in _elements) list.Clear();
         if (_plan.RowSlots == 0) return;
-        while (_rows.Count < rows.Count) _rows.Add(new PayloadValue[_plan.RowSlots]);
-        for (var r = 0; r < rows.Count; r++)
+        while (_rows.Count < rows.Length) _rows.Add(new PayloadValue[_plan.RowSlots]);
+        for (var r = 0; r < rows.Length; r++)
         {
-            if (RowValues(binding, rows[r], _rows[r]) is { } failure) _failed[r] = failure with { Row = r };
+            if (!RowValues(binding, rows[r], _rows[r], out var failure)) _failed[r] = failure with { Row = r };
         }
+        var anyFailed = _failed.Count > 0;
         for (var l = 0; l < _plan.ListPlans.Length; l++)
         {
             var list = _plan.ListPlans[l];
@@ -161,35 +176,44 @@ internal sealed class PayloadItemBuilder : IDisposable
             var elements = _elements[l];
             var distinct = list.List.Kind == PayloadListKind.Distinct;
             if (distinct) _distinct.Clear();
-            for (var r = 0; r < rows.Count; r++)
+            for (var r = 0; r < rows.Length; r++)
             {
                 var values = _rows[r];
-                if (_failed.ContainsKey(r) || !AnyValue(list.Markers, values)) continue;
+                if ((anyFailed && _failed.ContainsKey(r)) || !AnyValue(list.Markers, values)) continue;
                 if (distinct && !_distinct.Add(Identity(list, values))) continue;
                 elements.Add(r);
             }
         }
     }
 
-    /// <summary>Converts a row's list values; the first failure, or null.</summary>
-    private PayloadReject? RowValues(PayloadBinding binding, Record row, PayloadValue[] values)
+    /// <summary>Converts a row's list values; false with the first failure.</summary>
+    private bool RowValues(PayloadBinding binding, in Record row, PayloadValue[] values, out PayloadReject failure)
     {
+        var slots = _plan.Slots;
         foreach (var target in _plan.RowTargets)
         {
             var value = binding.ValueFor(target, row);
-            if (value.IsFailure) return new PayloadReject(0, PayloadBinding.FailureCode(value), value.Text!);
-            values[_plan.Slots[target.Index]] = value;
+            if (value.IsFailure)
+            {
+                failure = new PayloadReject(0, PayloadBinding.FailureCode(value), value.Text!);
+                return false;
+            }
+            values[slots[target.Index]] = value;
         }
         foreach (var list in _plan.ListPlans)
         {
             if (list.Required.Length == 0 || !AnyValue(list.Markers, values)) continue;
             foreach (var target in list.Required)
             {
-                if (!values[_plan.Slots[target.Index]].HasValue)
-                    return new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{list.List.Path}', but {target.EmptyReason}.");
+                if (!values[slots[target.Index]].HasValue)
+                {
+                    failure = new PayloadReject(0, BuildApiPayloadBlock.RequiredErrorCode, $"Field '{target.Path}' is required in every element of '{list.List.Path}', but {target.EmptyReason}.");
+                    return false;
+                }
             }
         }
-        return null;
+        failure = default;
+        return true;
     }
 
     private bool AnyValue(PayloadTarget[] targets, PayloadValue[] values)
@@ -212,13 +236,13 @@ internal sealed class PayloadItemBuilder : IDisposable
         return _identity.ToString();
     }
 
-    private static void RejectAll(IReadOnlyList<Record> rows, string? key, string code, string message, List<PayloadReject> rejects)
+    private static void RejectAll(List<Record> rows, string? key, string code, string message, List<PayloadReject> rejects)
     {
         var whole = rows.Count > 1 ? $" The whole item{Named(key)} is rejected ({rows.Count} rows)." : "";
         for (var r = 0; r < rows.Count; r++) rejects.Add(new PayloadReject(r, code, message + whole));
     }
 
-    private void RejectForRows(IReadOnlyList<Record> rows, string? key, List<PayloadReject> rejects)
+    private void RejectForRows(List<Record> rows, string? key, List<PayloadReject> rejects)
     {
         var first = _failed.OrderBy(f => f.Key).First().Value;
         for (var r = 0; r < rows.Count; r++)
@@ -235,26 +259,29 @@ internal sealed class PayloadItemBuilder : IDisposable
     {
         _json.Reset();
         _json.WriteStartObject();
-        WriteChildren(_plan.WriteParts, -1, 0);
+        WriteChildren(_plan.WriteParts, null, 0);
         _json.WriteEndObject();
         return _json.Written.ToArray();
     }
 
-    /// <summary>Writes the parts of an object; <paramref name="row"/> is the element's row inside a collection (-1 at item level).</summary>
-    private void WriteChildren(PayloadWritePart[] parts, int row, int position)
+    /// <summary>Writes the parts of an object; <paramref name="row"/> is the values of the element's row inside a collection (null at item level).</summary>
+    private void WriteChildren(PayloadWritePart[] parts, PayloadValue[]? row, int position)
     {
         foreach (var part in parts)
         {
-            switch (part.Node)
+            switch (part.Kind)
             {
-                case PayloadField field:
+                case PayloadWriteKind.Field:
                     var value = ValueOf(part, row, position);
-                    if (value.HasValue) value.Write(_json, field.JsonName);
+                    if (!value.HasValue) break;
+                    if (value.Text is { } text) _json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
+                    else value.Write(_json, ((PayloadField)part.Node).JsonName);
                     break;
-                case PayloadMapPart map:
-                    WriteMap(map, part.Entries, row);
+                case PayloadWriteKind.Map:
+                    WriteMap((PayloadMapPart)part.Node, part.Entries, row);
                     break;
-                case PayloadObject obj when HasContent(part, row, position):
+                case PayloadWriteKind.Object when HasContent(part, row, position):
+                    var obj = (PayloadObject)part.Node;
                     if (obj.SingleElementArray) _json.WriteStartArray(obj.JsonName);
                     if (obj.SingleElementArray) _json.WriteStartObject();
                     else _json.WriteStartObject(obj.JsonName);
@@ -262,13 +289,13 @@ internal sealed class PayloadItemBuilder : IDisposable
                     _json.WriteEndObject();
                     if (obj.SingleElementArray) _json.WriteEndArray();
                     break;
-                case PayloadList collection when _elements[part.ListIndex].Count > 0:
-                    _json.WriteStartArray(collection.JsonName);
+                case PayloadWriteKind.List when _elements[part.ListIndex].Count > 0:
+                    _json.WriteStartArray(part.Node.JsonName);
                     var elements = _elements[part.ListIndex];
                     for (var i = 0; i < elements.Count; i++)
                     {
                         _json.WriteStartObject();
-                        WriteChildren(part.Children, elements[i], i + 1);
+                        WriteChildren(part.Children, _rows[elements[i]], i + 1);
                         _json.WriteEndObject();
                     }
                     _json.WriteEndArray();
@@ -277,7 +304,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, int row)
+    private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, PayloadValue[]? row)
     {
         if (!AnyEntry(entries, row)) return;
         switch (map.Style)
@@ -302,7 +329,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private void WritePairs(PayloadTarget[] entries, int row, string nameProperty)
+    private void WritePairs(PayloadTarget[] entries, PayloadValue[]? row, string nameProperty)
     {
         foreach (var entry in entries)
         {
@@ -316,17 +343,17 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool HasContent(PayloadWritePart part, int row, int position)
+    private bool HasContent(PayloadWritePart part, PayloadValue[]? row, int position)
     {
-        switch (part.Node)
+        switch (part.Kind)
         {
-            case PayloadField:
+            case PayloadWriteKind.Field:
                 return ValueOf(part, row, position).HasValue;
-            case PayloadMapPart:
+            case PayloadWriteKind.Map:
                 return AnyEntry(part.Entries, row);
-            case PayloadList:
+            case PayloadWriteKind.List:
                 return _elements[part.ListIndex].Count > 0;
-            case PayloadObject:
+            case PayloadWriteKind.Object:
                 foreach (var child in part.Children)
                 {
                     if (HasContent(child, row, position)) return true;
@@ -337,7 +364,7 @@ internal sealed class PayloadItemBuilder : IDisposable
         }
     }
 
-    private bool AnyEntry(PayloadTarget[] entries, int row)
+    private bool AnyEntry(PayloadTarget[] entries, PayloadValue[]? row)
     {
         foreach (var entry in entries)
         {
@@ -347,18 +374,18 @@ internal sealed class PayloadItemBuilder : IDisposable
     }
 
     /// <summary>A field's value: its mapped value, or its position in the list when it numbers the elements.</summary>
-    private PayloadValue ValueOf(PayloadWritePart part, int row, int position)
+    private PayloadValue ValueOf(PayloadWritePart part, PayloadValue[]? row, int position)
     {
-        if (part.Target is { } target)
-            return target.InList is null ? _item[part.Slot] : row >= 0 ? _rows[row][part.Slot] : PayloadValue.Missing;
+        if (part.Target is not null)
+            return !part.InList ? _item[part.Slot] : row is not null ? row[part.Slot] : PayloadValue.Missing;
         var field = (PayloadField)part.Node;
         if (!field.AutoNumber || position <= 0) return PayloadValue.Missing;
         var text = position.ToString(CultureInfo.InvariantCulture);
         return field.WriteAsText ? PayloadValue.OfText(text) : PayloadValue.OfNumberText(text);
     }
 
-    private PayloadValue ValueOf(PayloadTarget target, int row) =>
+    private PayloadValue ValueOf(PayloadTarget target, PayloadValue[]? row) =>
         target.InList is null ? _item[_plan.Slots[target.Index]]
-        : row >= 0 ? _rows[row][_plan.Slots[target.Index]]
+        : row is not null ? row[_plan.Slots[target.Index]]
         : PayloadValue.Missing;
 }

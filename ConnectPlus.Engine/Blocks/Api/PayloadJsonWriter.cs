@@ -102,6 +102,46 @@ internal sealed class PayloadJsonWriter : IDisposable
         _afterName = true;
     }
 
+    /// <summary>
+    /// A property and its value: <paramref name="quotedName"/> is the name as <see cref="WritePropertyName(JsonEncodedText)"/>
+    /// writes it (<c>"name":</c>), <paramref name="text"/> a JSON string's text (<paramref name="raw"/> false) or a number or
+    /// literal already in JSON form (<paramref name="raw"/> true). The same bytes as the name and then the value written apart;
+    /// printable ASCII (almost every value) goes in with one reservation and no escaper.
+    /// </summary>
+    public void WriteProperty(ReadOnlySpan<byte> quotedName, string text, bool raw)
+    {
+        var plain = raw ? Ascii.IsValid(text) : !text.AsSpan().ContainsAnyExcept(Plain);
+        if (!plain)
+        {
+            WriteQuotedName(quotedName);
+            if (raw) WriteRawValue(text);
+            else WriteStringValue(text);
+            return;
+        }
+        var span = Reserve(quotedName.Length + text.Length + 3);
+        var at = 0;
+        if (_hasElement) span[at++] = (byte)',';
+        quotedName.CopyTo(span[at..]);
+        at += quotedName.Length;
+        if (!raw) span[at++] = (byte)'"';
+        Ascii.FromUtf16(text, span[at..], out var written);
+        at += written;
+        if (!raw) span[at++] = (byte)'"';
+        _length += at;
+        _hasElement = true;
+    }
+
+    private void WriteQuotedName(ReadOnlySpan<byte> quotedName)
+    {
+        var span = Reserve(quotedName.Length + 1);
+        var at = 0;
+        if (_hasElement) span[at++] = (byte)',';
+        quotedName.CopyTo(span[at..]);
+        _length += at + quotedName.Length;
+        _hasElement = true;
+        _afterName = true;
+    }
+
     /// <summary>A JSON string (null writes null, as <see cref="Utf8JsonWriter.WriteStringValue(string)"/> does).</summary>
     public void WriteStringValue(string? value)
     {

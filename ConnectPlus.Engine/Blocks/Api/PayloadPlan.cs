@@ -136,11 +136,37 @@ internal sealed class PayloadPlan
 /// <summary>A part of the template that a plan can write (see <see cref="PayloadPlan.WriteParts"/>).</summary>
 internal sealed class PayloadWritePart(PayloadNode node)
 {
+    private readonly PayloadTarget? _target;
+
     /// <summary>The template's part: a field, a map, an object or a list.</summary>
     public PayloadNode Node { get; } = node;
 
+    /// <summary>What the part is, resolved once (the writer switches on it for every part of every item).</summary>
+    public PayloadWriteKind Kind { get; } = node switch
+    {
+        PayloadField => PayloadWriteKind.Field,
+        PayloadMapPart => PayloadWriteKind.Map,
+        PayloadObject => PayloadWriteKind.Object,
+        PayloadList => PayloadWriteKind.List,
+        _ => PayloadWriteKind.None,
+    };
+
+    /// <summary>A field's name as written before its value: <c>"name":</c> (UTF-8, escaped as the JSON writer escapes names).</summary>
+    public byte[] QuotedName { get; } = node is PayloadField field ? [(byte)'"', .. field.JsonName.EncodedUtf8Bytes, (byte)'"', (byte)':'] : [];
+
     /// <summary>A mapped field's mapping entry (null for an auto-numbered field that is not mapped).</summary>
-    public PayloadTarget? Target { get; init; }
+    public PayloadTarget? Target
+    {
+        get => _target;
+        init
+        {
+            _target = value;
+            InList = value?.InList is not null;
+        }
+    }
+
+    /// <summary>A mapped field's value is a row's (inside a list), not the item's.</summary>
+    public bool InList { get; private init; }
 
     /// <summary>A mapped field's slot in the item's values (item level) or in a row's values (inside a list).</summary>
     public int Slot { get; init; } = -1;
@@ -153,6 +179,16 @@ internal sealed class PayloadWritePart(PayloadNode node)
 
     /// <summary>An object's or a list's writable parts.</summary>
     public PayloadWritePart[] Children { get; init; } = [];
+}
+
+/// <summary>What a <see cref="PayloadWritePart"/> is.</summary>
+internal enum PayloadWriteKind : byte
+{
+    None,
+    Field,
+    Map,
+    Object,
+    List,
 }
 
 /// <summary>A rule of the template with the item slots it reads (see <see cref="PayloadPlan.RulePlans"/>).</summary>
@@ -257,10 +293,14 @@ internal sealed class PayloadBinding
     }
 
     /// <summary>The row's group key: the key columns' values joined by '|' (a missing value counts as empty).</summary>
-    public string GroupKey(Record row)
+    public string GroupKey(in Record row) => _keys.Length == 1 ? row[_keys[0]] ?? "" : JoinedKey(row.Values);
+
+    // Apart from GroupKey: a lambda capturing the row there made every call allocate its closure, one key column or not.
+    private string JoinedKey(string?[] values)
     {
-        if (_keys.Length == 1) return row[_keys[0]] ?? "";
-        return string.Join('|', _keys.Select(k => row[k] ?? ""));
+        var parts = new string[_keys.Length];
+        for (var i = 0; i < parts.Length; i++) parts[i] = (uint)_keys[i] < (uint)values.Length ? values[_keys[i]] ?? "" : "";
+        return string.Join('|', parts);
     }
 
     /// <summary>
@@ -268,10 +308,16 @@ internal sealed class PayloadBinding
     /// A failed formula or conversion comes back as a value that <see cref="PayloadValue.IsFailure"/>, with the
     /// message as its text (no out parameters: this runs for every mapped field of every row).
     /// </summary>
-    public PayloadValue ValueFor(PayloadTarget target, Record row)
+    public PayloadValue ValueFor(PayloadTarget target, in Record row)
     {
         string? raw;
-        if (_formulas[target.Index] is { } formula)
+        var index = target.Index;
+        if ((uint)_columns[index] is var column && column < (uint)row.Values.Length)
+        {
+            // The usual case: a source column (a formula's and a constant's column is -1, which fails this test).
+            raw = row.Values[column];
+        }
+        else if (_formulas[index] is { } formula)
         {
             try
             {
@@ -282,9 +328,10 @@ internal sealed class PayloadBinding
                 return new PayloadValue(PayloadValueKind.FormulaFailed, $"Field '{target.Path}': {ex.Message}");
             }
         }
-        else if (_columns[target.Index] is var column and >= 0)
+        else if (_columns[index] >= 0)
         {
-            raw = row[column];
+            // A source column beyond the row's values reads as missing (as Record's indexer gives it).
+            raw = null;
         }
         else
         {

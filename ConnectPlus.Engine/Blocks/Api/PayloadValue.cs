@@ -147,13 +147,28 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
                 return PayloadValue.OfText(Dates.Format(date, field.Format ?? PayloadTemplates.DateFormat));
             case PayloadFieldType.Date or PayloadFieldType.DateTime:
                 return PayloadValue.Failure($"Field '{field.Path}' must be a date; got '{raw}' {origin}, which matches none of the formats tried: {string.Join(", ", Dates.Formats)}. Add its format to 'dateInputFormats'.");
-            case PayloadFieldType.Choice when field.AllowedValues.Contains(raw.Trim(), StringComparer.Ordinal):
+            case PayloadFieldType.Choice when IsAllowed(field.AllowedValues, raw.Trim()):
                 return PayloadValue.OfText(raw.Trim());
             default:
-                var near = field.AllowedValues.FirstOrDefault(v => string.Equals(v, raw.Trim(), StringComparison.OrdinalIgnoreCase));
-                var hint = near is null ? "values are case-sensitive" : $"values are case-sensitive: did you mean '{near}'?";
-                return PayloadValue.Failure($"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).");
+                return NotAllowed(field, raw, origin);
         }
+    }
+
+    private static bool IsAllowed(IReadOnlyList<string> allowed, string value)
+    {
+        for (var i = 0; i < allowed.Count; i++)
+        {
+            if (string.Equals(allowed[i], value, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    // Out of Convert: a lambda capturing 'raw' there made every call allocate its closure, failing or not.
+    private static PayloadValue NotAllowed(PayloadField field, string raw, string origin)
+    {
+        var near = field.AllowedValues.FirstOrDefault(v => string.Equals(v, raw.Trim(), StringComparison.OrdinalIgnoreCase));
+        var hint = near is null ? "values are case-sensitive" : $"values are case-sensitive: did you mean '{near}'?";
+        return PayloadValue.Failure($"Field '{field.Path}' must be one of {string.Join(", ", field.AllowedValues)}; got '{raw}' {origin} ({hint}).");
     }
 
     /// <summary>
