@@ -133,6 +133,7 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteField(string? value, bool first)
     {
         var text = value.AsSpan();
@@ -157,6 +158,7 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
     // read as two overlapping pieces (the first and the last 4 or 2 chars), longer ones as vectors of 8 chars,
     // the last one overlapping the one before, so there is no loop per char. Up to 8 bytes beyond the field
     // may be written (within the room reserved for it); the next field overwrites them.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryPlainAscii(ReadOnlySpan<char> text, Span<byte> destination)
     {
         var length = (nuint)text.Length;
@@ -278,9 +280,15 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Reserve(long bytes)
     {
-        if (_length + bytes <= _buffer.Length) return;
+        if (_buffer.Length - _length < bytes) Grow(bytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(long bytes)
+    {
         var size = _length + bytes;
         if (size > Array.MaxLength) throw new InvalidOperationException("A CSV record is too long to write.");
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(size, 2L * _buffer.Length)));
