@@ -7,8 +7,9 @@ namespace ConnectPlus.Engine.Blocks.Csv;
 
 /// <summary>
 /// The file Write CSV writes, layer by layer: the file, optionally a zip archive and its one entry,
-/// optionally a text encoder (CsvWriter writes UTF-8 itself), and the CSV writer. Rows stream through;
-/// nothing is held beyond the writers' buffers.
+/// optionally a text encoder (CsvWriter writes UTF-8 itself), and the CSV writer: <see cref="Utf8CsvRecordWriter"/>
+/// for the UTF-8 files whose options it supports, CsvWriter for the others. Rows stream through; nothing is held
+/// beyond the writers' buffers.
 /// </summary>
 internal sealed class CsvOutputFile : IAsyncDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class CsvOutputFile : IAsyncDisposable
     private readonly StreamWriter? _text;
     private bool _closed;
 
-    private CsvOutputFile(string path, FileStream file, ZipArchive? zip, Stream? entry, StreamWriter? text, CsvWriter writer)
+    private CsvOutputFile(string path, FileStream file, ZipArchive? zip, Stream? entry, StreamWriter? text, CsvWriter? writer, Utf8CsvRecordWriter? fast)
     {
         Path = path;
         _file = file;
@@ -27,13 +28,24 @@ internal sealed class CsvOutputFile : IAsyncDisposable
         _entry = entry;
         _text = text;
         Writer = writer;
+        Fast = fast;
     }
 
     /// <summary>Full path of the file (the .zip when zipped).</summary>
     public string Path { get; }
 
-    /// <summary>The CSV writer to write rows with.</summary>
-    public CsvWriter Writer { get; }
+    /// <summary>The CSV writer to write rows with, when <see cref="Fast"/> is null.</summary>
+    public CsvWriter? Writer { get; }
+
+    /// <summary>The writer of UTF-8 records to write rows with, for the options it supports (else null).</summary>
+    public Utf8CsvRecordWriter? Fast { get; }
+
+    /// <summary>Writes the header row.</summary>
+    public void WriteHeader(IReadOnlyList<string> header)
+    {
+        if (Fast is not null) Fast.WriteRecord(header);
+        else Writer!.WriteHeader([.. header]);
+    }
 
     /// <summary>Creates the file (and zip entry) and the writers over it.</summary>
     public static async Task<CsvOutputFile> CreateAsync(string folder, string csvName, bool zip, Encoding? textEncoding, CsvWriterOptions options, CancellationToken cancellationToken)
@@ -53,6 +65,10 @@ internal sealed class CsvOutputFile : IAsyncDisposable
                 entry = target = await archive.CreateEntry(csvName, CompressionLevel.Fastest).OpenAsync(cancellationToken).ConfigureAwait(false);
             }
             CsvWriter writer;
+            if (textEncoding is null && Utf8CsvRecordWriter.Supports(options))
+            {
+                return new CsvOutputFile(path, file, archive, entry, null, null, Utf8CsvRecordWriter.Create(target, options));
+            }
             if (textEncoding is null)
             {
                 writer = CsvWriter.Create(target, options, leaveOpen: true);
@@ -62,11 +78,11 @@ internal sealed class CsvOutputFile : IAsyncDisposable
                 text = new StreamWriter(target, textEncoding, BufferSize, leaveOpen: true);
                 writer = CsvWriter.Create(text, options, leaveOpen: true);
             }
-            return new CsvOutputFile(path, file, archive, entry, text, writer);
+            return new CsvOutputFile(path, file, archive, entry, text, writer, null);
         }
         catch
         {
-            await CloseAsync(null, text, entry, archive, file).ConfigureAwait(false);
+            await CloseAsync(null, null, text, entry, archive, file).ConfigureAwait(false);
             throw;
         }
     }
@@ -75,7 +91,7 @@ internal sealed class CsvOutputFile : IAsyncDisposable
     public async Task<FileItem> CompleteAsync()
     {
         _closed = true;
-        await CloseAsync(Writer, _text, _entry, _zip, _file).ConfigureAwait(false);
+        await CloseAsync(Writer, Fast, _text, _entry, _zip, _file).ConfigureAwait(false);
         return FileItem.FromLocalFile(Path);
     }
 
@@ -84,15 +100,16 @@ internal sealed class CsvOutputFile : IAsyncDisposable
     {
         if (_closed) return;
         _closed = true;
-        await CloseAsync(Writer, _text, _entry, _zip, _file).ConfigureAwait(false);
+        await CloseAsync(Writer, Fast, _text, _entry, _zip, _file).ConfigureAwait(false);
     }
 
-    private static async Task CloseAsync(CsvWriter? writer, StreamWriter? text, Stream? entry, ZipArchive? zip, FileStream file)
+    private static async Task CloseAsync(CsvWriter? writer, Utf8CsvRecordWriter? fast, StreamWriter? text, Stream? entry, ZipArchive? zip, FileStream file)
     {
         // Each layer flushes into the next, so they close from the top down.
         try
         {
             if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+            if (fast is not null) await fast.DisposeAsync().ConfigureAwait(false);
             if (text is not null) await text.DisposeAsync().ConfigureAwait(false);
             if (entry is not null) await entry.DisposeAsync().ConfigureAwait(false);
             if (zip is not null) await zip.DisposeAsync().ConfigureAwait(false);

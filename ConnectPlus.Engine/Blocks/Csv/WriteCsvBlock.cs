@@ -41,15 +41,25 @@ public sealed class WriteCsvBlock : Block<WriteCsvSettings>
                 if (values.Length != map.Length) values = new string?[map.Length];
                 foreach (var row in batch.Rows)
                 {
-                    for (var i = 0; i < map.Length; i++) values[i] = row[map[i]];
+                    if (check.IsNeeded || output.Fast is null)
+                    {
+                        for (var i = 0; i < map.Length; i++) values[i] = row[map[i]];
+                    }
                     if (check.IsNeeded && check.Find(values, layout.Header!) is var (code, message))
                     {
                         rejected++;
                         await context.RejectAsync(batch.Schema, row, code, row.Source.File is null ? message : $"{row.Source}: {message}", cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    await output.Writer.WriteRecordAsync(values!, cancellationToken).ConfigureAwait(false);
                     rows++;
+                    if (output.Fast is { } fast)
+                    {
+                        // Written synchronously into the buffer; only a full buffer awaits its write.
+                        fast.WriteRecord(row.Values, map);
+                        if (fast.IsFull) await fast.FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    await output.Writer!.WriteRecordAsync(values!, cancellationToken).ConfigureAwait(false);
                 }
             }
             output ??= await OpenEmptyAsync(context, layout.Header, check, delimiter, cancellationToken).ConfigureAwait(false);
@@ -82,7 +92,7 @@ public sealed class WriteCsvBlock : Block<WriteCsvSettings>
             await output.DisposeAsync().ConfigureAwait(false);
             throw new BlockException($"The header row cannot be written: {problem}") { Setting = setting };
         }
-        output.Writer.WriteHeader([.. header]);
+        output.WriteHeader(header);
         return output;
     }
 

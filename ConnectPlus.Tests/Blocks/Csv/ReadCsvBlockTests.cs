@@ -35,6 +35,44 @@ public sealed class ReadCsvBlockTests
 
     // ---- valid input -------------------------------------------------------------------------
 
+    [Theory]
+    [InlineData(false, "")]
+    [InlineData(true, "")]
+    [InlineData(false, "\\")]
+    [InlineData(true, "\\")]
+    public async Task Run_ReadsTheValuesCsvReaderGives_WhenRowsRepeatTheRowBeforesText(bool trimWhitespace, string escape)
+    {
+        // Read CSV takes the previous row's string again for a field of the same ASCII bytes: the values must be
+        // those of CsvReader.GetString for every way the same text can be written (quoted, escaped, padded).
+        string[] forms = ["a", "\"a\"", " a", "a ", "\" a \"", "a\\,b", "\"a,b\"", "a\\\\", "é", "\"\"", "", "ab", "\"a\"\"\"", "a\\b", "\\a"];
+        var random = new Random(5);
+        var text = new StringBuilder("x,y,z\n");
+        for (var i = 0; i < 3000; i++)
+            text.Append(forms[random.Next(forms.Length)]).Append(',').Append(forms[random.Next(4)]).Append(',').Append(forms[random.Next(forms.Length)]).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var settings = escape.Length > 0 ? (object)new { trimWhitespace, escape } : new { trimWhitespace };
+
+        var result = await ReadBytes(settings, ("m.csv", bytes));
+
+        var options = CsvHelper.CsvReaderOptions.Default with
+        {
+            Mode = escape.Length > 0 ? CsvHelper.CsvMode.Escape : CsvHelper.CsvMode.Rfc4180,
+            TrimWhitespace = trimWhitespace,
+            MalformedData = CsvHelper.CsvMalformedDataHandling.Recover,
+            FieldCountMismatch = CsvHelper.CsvFieldCountHandling.Allow,
+            DetectSeparatorHint = false,
+            TrackLineNumbers = true,
+        };
+        var expected = new Dictionary<long, string[]>();
+        using (var csv = CsvHelper.CsvReader.Create(new MemoryStream(bytes), options))
+        {
+            while (csv.Read()) expected[csv.LineNumber] = [.. Enumerable.Range(0, csv.FieldCount).Select(csv.GetString)];
+        }
+        var rows = result.Records("records").Rows;
+        Assert.True(rows.Count > 1500, $"{rows.Count} rows read");
+        foreach (var row in rows) Assert.Equal(expected[row.Source.Line], row.Values);
+    }
+
     [Fact]
     public async Task Run_ReadsRowsWithHeaderNamesFileAndLine()
     {

@@ -57,6 +57,41 @@ public sealed class WriteCsvBlockTests
         Assert.Contains(Messages(result.Observer, RunLogLevel.Info), m => m.Contains(": 3 rows written", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(",", "asNeeded", "utf8", "crlf")]
+    [InlineData(";", "always", "utf8Bom", "lf")]
+    [InlineData("tab", "asNeeded", "utf8Bom", "lf")]
+    public async Task Run_WritesCsvWritersBytes_ForRowsOfAwkwardValues(string delimiter, string quoting, string encoding, string lineEnding)
+    {
+        // The UTF-8 files are written by Utf8CsvRecordWriter: the bytes must be CsvWriter's for the same options.
+        string[] pieces = ["", "a", "word", ",", ";", "\t", "\"", "\r", "\n", "\r\n", " lead", "trail ", "é", "€", "😀", "\uD800", "\uDC00", "x,y\"z"];
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 2500).Select(_ => new[]
+        {
+            (string?)random.Next(1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            random.Next(8) == 0 ? null : string.Concat(Enumerable.Range(0, random.Next(5)).Select(_ => pieces[random.Next(pieces.Length)])),
+            pieces[random.Next(pieces.Length)],
+        }).ToArray();
+
+        var result = await BlockHarness.For("write-csv", new { delimiter, quoting, encoding, lineEnding }).WithBatchSize(97).WithRecords("records", Columns, rows).RunAsync();
+
+        result.AssertSucceeded();
+        var options = CsvHelper.CsvWriterOptions.Default with
+        {
+            Separator = delimiter == "tab" ? '\t' : delimiter[0],
+            Quoting = quoting == "always" ? CsvHelper.CsvQuoting.Always : CsvHelper.CsvQuoting.WhenNeeded,
+            NewLine = lineEnding == "lf" ? "\n" : "\r\n",
+            WriteByteOrderMark = encoding == "utf8Bom",
+        };
+        var expected = new MemoryStream();
+        await using (var csv = CsvHelper.CsvWriter.Create(expected, options, leaveOpen: true))
+        {
+            csv.WriteHeader(Columns);
+            foreach (var row in rows) csv.WriteRecord(row!);
+        }
+        Assert.Equal(expected.ToArray(), Bytes(result));
+    }
+
     [Fact]
     public async Task Run_NamesTheFileWithTheDefaultTemplate_FromTheRunStartInUtc()
     {
