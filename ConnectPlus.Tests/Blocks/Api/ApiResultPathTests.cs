@@ -288,6 +288,29 @@ public sealed class ApiResultPathTests
     }
 
     [Fact]
+    public async Task Run_WritesEveryRowInOrder_WhenTheSucceededOutputMakesItWait()
+    {
+        // Batches of 3 rows (an item's 2 rows are split across batches) into a channel of 1 batch: writes wait often.
+        var api = new FakeApi { Answer = (r, _) => FakeApi.V2(r, [.. r.Json.AsArray().Select(x => x!["billNumber"]!.GetValue<string>().EndsWith('7') ? 8015 : (int?)null)]) };
+        using var folder = new TempFolder();
+        var data = new HarnessData(folder["out"]);
+        data.RecordInputs["records"] = [new RecordBatch(PayloadRecord.Schema, [.. Bills(301)])];
+        data.Extra[typeof(ConnectPlus.Engine.Connectors.IConnectionProvider)] = new InMemoryConnectionProvider([Capillary()]);
+        data.Extra[typeof(HttpMessageHandler)] = api;
+        var dataflow = BlockHarness.For("capillary-api", new { connection = "brand", batchSize = 7, parallelRequests = 2 }).WithRecords("records", PayloadRecord.Schema, []).BuildDataflow();
+
+        var run = await new DataflowRunner(BlockHarness.Catalog).RunAsync(dataflow,
+            new RunOptions { WorkRoot = folder["work"], OutputFolder = folder["runs"], Services = data, Time = new InstantTime(), BatchSize = 3, ChannelCapacity = 1 });
+
+        Assert.Equal(RunOutcome.SucceededWithErrors, run.Outcome);
+        var succeeded = data.RecordOutputs["succeeded"];
+        var expected = Enumerable.Range(1, 301).Where(b => b % 10 != 7).SelectMany(b => new[] { $"b-{b}|sku0|success", $"b-{b}|sku1|success" }).ToList();
+        Assert.Equal(expected, succeeded.Rows.Select(r => $"{r.Values[0]}|{r.Values[2]}|{r.Values[4]}"));
+        Assert.All(succeeded.Batches.SkipLast(1), b => Assert.Equal(3, b.Count));
+        Assert.Equal(2 * 30, data.RecordOutputs["rejected"].Rows.Count);
+    }
+
+    [Fact]
     public async Task Run_ReportsAReFedResultFile_WithoutItsOldResultColumns()
     {
         var schema = new RecordSchema(["bill", "api_status", "sku", "points_awarded"]);
