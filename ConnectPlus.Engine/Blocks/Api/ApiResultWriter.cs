@@ -35,12 +35,50 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
     public long RejectedRows { get; private set; }
 
     /// <summary>Writes the rows of one item with its result.</summary>
-    public async ValueTask WriteAsync(ApiItem item, ItemResult result, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Succeeded rows are added without an async state machine while nothing has to be awaited (the
+    /// usual case: a batch is written only every <c>BatchSize</c> rows, and its channel seldom makes it
+    /// wait); from the first wait on, and for rejected items, <see cref="WriteRowsAsync"/> goes on.
+    /// </remarks>
+    public ValueTask WriteAsync(ApiItem item, ItemResult result, CancellationToken cancellationToken)
     {
         var (schema, rows) = SourceRows(item);
         var layout = LayoutFor(schema);
+        if (result.Outcome == ItemOutcome.Rejected) return WriteRowsAsync(layout, rows, 0, result, cancellationToken);
         var count = rows.Count;
         for (var i = 0; i < count; i++)
+        {
+            if (!_buildSucceeded)
+            {
+                SucceededRows++;
+                // What FlushAsync does when nothing is built: count the rows.
+                if (++_counted == _batchSize) CountRows();
+                continue;
+            }
+            // Rows of other columns start a batch (and a builder) of their own: left to the async path.
+            if (_succeeded is not null && !ReferenceEquals(_succeeded.Schema, layout.Output)) return WriteRowsAsync(layout, rows, i, result, cancellationToken);
+            SucceededRows++;
+            _succeeded ??= new RecordBatchBuilder(layout.Output, _batchSize);
+            var row = rows[i];
+            if (!_succeeded.Add(new Record(layout.Values(row, result), row.Source))) continue;
+            var flushing = FlushAsync(cancellationToken);
+            if (!flushing.IsCompletedSuccessfully) return WriteRowsAfterAsync(flushing, layout, rows, i + 1, result, cancellationToken);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Awaits <paramref name="flushing"/>, then writes the rows from <paramref name="start"/> on.</summary>
+    private async ValueTask WriteRowsAfterAsync(ValueTask flushing, Layout layout, IReadOnlyList<Record> rows, int start, ItemResult result, CancellationToken cancellationToken)
+    {
+        await flushing.ConfigureAwait(false);
+        await WriteRowsAsync(layout, rows, start, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the rows of an item from <paramref name="start"/> on.</summary>
+    private async ValueTask WriteRowsAsync(Layout layout, IReadOnlyList<Record> rows, int start, ItemResult result, CancellationToken cancellationToken)
+    {
+        var count = rows.Count;
+        for (var i = start; i < count; i++)
         {
             var row = rows[i];
             if (result.Outcome == ItemOutcome.Rejected)
@@ -66,15 +104,17 @@ internal sealed class ApiResultWriter(BlockContext context, string succeededPort
         }
     }
 
+    /// <summary>What writing a batch to an output without links does: count its rows.</summary>
+    private void CountRows()
+    {
+        context.Stats.AddRowsOut(_counted);
+        _counted = 0;
+    }
+
     /// <summary>Sends the rows still held.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_counted > 0)
-        {
-            // What writing the batch to an output without links does: count its rows.
-            context.Stats.AddRowsOut(_counted);
-            _counted = 0;
-        }
+        if (_counted > 0) CountRows();
         if (_succeeded is null || _succeeded.Count == 0) return;
         await context.WriteAsync(succeededPort, _succeeded.Take(), cancellationToken).ConfigureAwait(false);
     }

@@ -10,6 +10,7 @@ namespace ConnectPlus.Engine.Blocks.Api;
 /// (like Capillary's) carries a whole transaction per item. Gives the same results as
 /// <see cref="CapillaryTarget"/>'s document reading for the answers it takes; anything out of the
 /// ordinary (an item that is not an object, a property given twice) it leaves to that reading.
+/// The usual answers are read by <see cref="V2BulkAnswerScanner"/> straight from the bytes; the rest token by token.
 /// </summary>
 internal static class V2BulkAnswerReader
 {
@@ -21,7 +22,14 @@ internal static class V2BulkAnswerReader
     /// the answer carries none for <paramref name="count"/> items. False: read it as a document instead.
     /// Throws <see cref="JsonException"/> when the body is not JSON.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> body, int count, out List<ItemResult>? results)
+    public static bool TryRead(ReadOnlySpan<byte> body, int count, out List<ItemResult>? results) =>
+        V2BulkAnswerScanner.TryRead(body, count, out results) || TryReadTokens(body, count, out results);
+
+    /// <summary>
+    /// <see cref="TryRead"/> token by token, for any answer (the <see cref="V2BulkAnswerScanner"/> takes the
+    /// usual ones and leaves the rest to this).
+    /// </summary>
+    internal static bool TryReadTokens(ReadOnlySpan<byte> body, int count, out List<ItemResult>? results)
     {
         results = null;
         var reader = new Utf8JsonReader(body);
@@ -100,16 +108,18 @@ internal static class V2BulkAnswerReader
                 default: reader.Skip(); break;
             }
         }
-        if (errors is { Count: > 0 })
-        {
-            item = ItemResult.Rejected(errors[0].Code, Join(errors, null));
-            return true;
-        }
-        var points = PointsText(resultPoints ?? itemPoints);
-        item = warnings is not { Count: > 0 }
-            ? ItemResult.Success(entityId: entityId, points: points)
-            : ItemResult.Success(warnings[0].Code, Join(warnings, "warning: "), entityId, points);
+        item = Result(entityId, errors, warnings, resultPoints ?? itemPoints);
         return true;
+    }
+
+    /// <summary>An item's result from what its answer holds (both readers make it so).</summary>
+    internal static ItemResult Result(string? entityId, List<(string? Code, string? Message)>? errors, List<(string? Code, string? Message)>? warnings, decimal? points)
+    {
+        if (errors is { Count: > 0 }) return ItemResult.Rejected(errors[0].Code, Join(errors, null));
+        var text = PointsText(points);
+        return warnings is not { Count: > 0 }
+            ? ItemResult.Success(entityId: entityId, points: text)
+            : ItemResult.Success(warnings[0].Code, Join(warnings, "warning: "), entityId, text);
     }
 
     /// <summary>The messages joined by "; " after <paramref name="prefix"/> (as <see cref="string.Join(string, IEnumerable{string})"/> joins them).</summary>

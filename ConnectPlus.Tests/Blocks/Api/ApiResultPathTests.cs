@@ -98,6 +98,140 @@ public sealed class ApiResultPathTests
         Assert.Null(V2BulkAnswerReader.PointsText(null));
     }
 
+    // ---- the scanner (fast path of the answer reader) -------------------------------------------
+
+    [Fact]
+    public void Scanner_GivesTheTokenReadersResults_ForManyUsualAnswers()
+    {
+        var random = new Random(20261128);
+        var taken = 0;
+        for (var n = 0; n < 4000; n++)
+        {
+            var count = random.Next(1, 8);
+            var body = Encoding.UTF8.GetBytes(UsualAnswer(random, count, random.Next(5) == 0 ? count + random.Next(-1, 2) : count));
+
+            if (!V2BulkAnswerScanner.TryRead(body, count, out var scanned)) continue;
+
+            taken++;
+            Assert.True(V2BulkAnswerReader.TryReadTokens(body, count, out var expected), $"Answer {n} taken by the scanner only: {Encoding.UTF8.GetString(body)}");
+            Assert.True(expected is null ? scanned is null : scanned is not null && expected.SequenceEqual(scanned), $"Answer {n} read differently: {Encoding.UTF8.GetString(body)}");
+        }
+        // Most usual answers are taken (the rest: escapes, non-ASCII text, amounts that are not whole numbers, side effects outside the result…).
+        Assert.True(taken > 600, $"{taken} answers taken");
+    }
+
+    [Fact]
+    public void Scanner_GivesTheTokenReadersResults_ForTheGeneratedAnswers()
+    {
+        var random = new Random(20261127);
+        for (var n = 0; n < 3000; n++)
+        {
+            var count = random.Next(1, 6);
+            var body = Encoding.UTF8.GetBytes(GeneratedAnswer(random, count));
+
+            if (!V2BulkAnswerScanner.TryRead(body, count, out var scanned)) continue;
+
+            Assert.True(V2BulkAnswerReader.TryReadTokens(body, count, out var expected), $"Answer {n} taken by the scanner only: {Encoding.UTF8.GetString(body)}");
+            Assert.True(expected is null ? scanned is null : scanned is not null && expected.SequenceEqual(scanned), $"Answer {n} read differently: {Encoding.UTF8.GetString(body)}");
+        }
+    }
+
+    [Fact]
+    public void Scanner_TakesNothingTheTokenReaderRefuses_WhenAnswersAreDamaged()
+    {
+        // Usual answers with one byte removed, added or replaced: whatever the scanner takes, the token reader reads the same way.
+        var random = new Random(7);
+        const string bytes = "{}[]\",:0123456789-+.eEtrufalsn \t\r\nx\u0001\u00e9";
+        var taken = 0;
+        for (var n = 0; n < 20000; n++)
+        {
+            var count = random.Next(1, 4);
+            var text = new StringBuilder(UsualAnswer(random, count, count));
+            var at = random.Next(text.Length);
+            switch (random.Next(3))
+            {
+                case 0: text.Remove(at, 1); break;
+                case 1: text.Insert(at, bytes[random.Next(bytes.Length)]); break;
+                default: text[at] = bytes[random.Next(bytes.Length)]; break;
+            }
+            var body = Encoding.UTF8.GetBytes(text.ToString());
+
+            if (!V2BulkAnswerScanner.TryRead(body, count, out var scanned)) continue;
+
+            taken++;
+            List<ItemResult>? expected = null;
+            var read = false;
+            var error = Xunit.Record.Exception(() => read = V2BulkAnswerReader.TryReadTokens(body, count, out expected));
+            Assert.True(error is null && read, $"Damaged answer {n} taken by the scanner only ({error?.Message}): {text}");
+            Assert.True(expected is null ? scanned is null : scanned is not null && expected.SequenceEqual(scanned), $"Damaged answer {n} read differently: {text}");
+        }
+        // Many damages leave valid JSON (a digit more, a space): those are still read.
+        Assert.True(taken > 2000, $"{taken} damaged answers taken");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\uFEFF{\"response\":[]}")]
+    [InlineData("""{"response":[{"entityId":1}]} x""")]
+    [InlineData("""{"response":[{"entityId":1}]}{}""")]
+    [InlineData("""{"response":[{"entityId":1},]}""")]
+    [InlineData("""{"response":[{"entityId":1,}]}""")]
+    [InlineData("""{"response":[{"entityId":01}]}""")]
+    [InlineData("""{"response":[{"entityId":1.}]}""")]
+    [InlineData("""{"response":[{"entityId":-}]}""")]
+    [InlineData("""{"response":[{"entityId":1e}]}""")]
+    [InlineData("""{"response":[{"entityId":+1}]}""")]
+    [InlineData("""{"response":[{"entityId":"a\u0041"}]}""")]
+    [InlineData("""{"response":[{"entityId":"café"}]}""")]
+    [InlineData("""{"response":[{"entityId":"caf\u00e9"}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"note":"café"}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"note":"a\u0041"}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"note":"a\x"}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"note":"tab	here"}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"sideEffects":[{"type":"points","awardedPoints":12.5}]}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"sideEffects":[{"type":"points","awardedPoints":"12"}]}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"sideEffects":[{"type":"points","awardedPoints":1234567890123456789}]}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"sideEffects":[{"type":"points","awardedPoints":-3}]}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"sideEffects":[{"type":"points","awardedPoints":1e2}]}}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"sideEffects":[{"type":"points","awardedPoints":1}]}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"errors":[{"code":1,"code":2}]}]}""")]
+    [InlineData("""{"response":[{"entityId":1,"errors":["x"]}]}""")]
+    [InlineData("""{"response":[{"entityId":true}]}""")]
+    [InlineData("""{"response":[{"entityId":1},"x"]}""")]
+    [InlineData("""{"response":[],"response":[]}""")]
+    [InlineData("""{"response":{}}""")]
+    [InlineData("""[{"entityId":1}]""")]
+    [InlineData("""{"response":[{"entityId":1,"result":{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}]}""")]
+    public void Scanner_LeavesAnswersOutsideItsPart_ToTheTokenReader(string answer)
+    {
+        Assert.False(V2BulkAnswerScanner.TryRead(Encoding.UTF8.GetBytes(answer), 1, out _));
+    }
+
+    [Fact]
+    public void Scanner_ReadsTheSandboxsAnswer()
+    {
+        var body = """
+            {"response":[
+             {"entityId":360744866,"result":{"id":360744866,"billNumber":"B-\"1\"","type":"REGULAR","source":"INSTORE","billAmount":1200.00,"customer":{"id":9},"sideEffects":[{"type":"points","awardedPoints":120}]},"errors":[],"warnings":[]},
+             {"entityId":null,"result":null,"errors":[{"status":false,"code":604,"message":"Duplicate bill: B-2"}],"warnings":[]},
+             {"entityId":"E-3","result":{"sideEffects":[{"type":"POINTS","awardedPoints":1000},{"type":"coupon","awardedPoints":5},{"type":"points","awardedPoints":24}]},"errors":[],"warnings":[{"code":"91016","message":"Invalid extended field"},{"code":1,"message":null}]}
+            ],"totalCount":3,"failureCount":1}
+            """u8.ToArray();
+
+        Assert.True(V2BulkAnswerScanner.TryRead(body, 3, out var results));
+
+        Assert.Equal(
+            [
+                ItemResult.Success(entityId: "360744866", points: "120"),
+                ItemResult.Rejected("604", "Duplicate bill: B-2"),
+                ItemResult.Success("91016", "warning: Invalid extended field; ", "E-3", "1024"),
+            ],
+            results);
+        Assert.True(V2BulkAnswerScanner.TryRead(body, 2, out var miscounted));
+        Assert.Null(miscounted);
+    }
+
     // ---- result rows --------------------------------------------------------------------------
 
     [Fact]
@@ -151,6 +285,29 @@ public sealed class ApiResultPathTests
         Assert.Equal([5, 5, 6, 5, 5], batches.Select(x => x.Schema.Count - 2));
         Assert.All(batches.SelectMany(x => x.Rows), r => Assert.Equal(r.Values.Length, batches.First(x => x.Rows.Contains(r)).Schema.Count));
         Assert.Equal(2, result.Records("rejected").Rows.Count);
+    }
+
+    [Fact]
+    public async Task Run_WritesEveryRowInOrder_WhenTheSucceededOutputMakesItWait()
+    {
+        // Batches of 3 rows (an item's 2 rows are split across batches) into a channel of 1 batch: writes wait often.
+        var api = new FakeApi { Answer = (r, _) => FakeApi.V2(r, [.. r.Json.AsArray().Select(x => x!["billNumber"]!.GetValue<string>().EndsWith('7') ? 8015 : (int?)null)]) };
+        using var folder = new TempFolder();
+        var data = new HarnessData(folder["out"]);
+        data.RecordInputs["records"] = [new RecordBatch(PayloadRecord.Schema, [.. Bills(301)])];
+        data.Extra[typeof(ConnectPlus.Engine.Connectors.IConnectionProvider)] = new InMemoryConnectionProvider([Capillary()]);
+        data.Extra[typeof(HttpMessageHandler)] = api;
+        var dataflow = BlockHarness.For("capillary-api", new { connection = "brand", batchSize = 7, parallelRequests = 2 }).WithRecords("records", PayloadRecord.Schema, []).BuildDataflow();
+
+        var run = await new DataflowRunner(BlockHarness.Catalog).RunAsync(dataflow,
+            new RunOptions { WorkRoot = folder["work"], OutputFolder = folder["runs"], Services = data, Time = new InstantTime(), BatchSize = 3, ChannelCapacity = 1 });
+
+        Assert.Equal(RunOutcome.SucceededWithErrors, run.Outcome);
+        var succeeded = data.RecordOutputs["succeeded"];
+        var expected = Enumerable.Range(1, 301).Where(b => b % 10 != 7).SelectMany(b => new[] { $"b-{b}|sku0|success", $"b-{b}|sku1|success" }).ToList();
+        Assert.Equal(expected, succeeded.Rows.Select(r => $"{r.Values[0]}|{r.Values[2]}|{r.Values[4]}"));
+        Assert.All(succeeded.Batches.SkipLast(1), b => Assert.Equal(3, b.Count));
+        Assert.Equal(2 * 30, data.RecordOutputs["rejected"].Rows.Count);
     }
 
     [Fact]
@@ -218,6 +375,63 @@ public sealed class ApiResultPathTests
         var run = await new DataflowRunner(BlockHarness.Catalog).RunAsync(dataflow,
             new RunOptions { WorkRoot = folder["work"], OutputFolder = folder["runs"], Services = data, Time = new InstantTime(), BatchSize = 3 }, observer);
         return (run, data, observer);
+    }
+
+    /// <summary>
+    /// A v2 bulk answer as APIs usually write it (the sandbox, Capillary): compact or spaced out, successes with
+    /// points and warnings, refusals; some with what the scanner leaves to the token reader.
+    /// </summary>
+    private static string UsualAnswer(Random random, int count, int items)
+    {
+        var spaced = random.Next(4) == 0;
+        string Space() => spaced ? Pick(random, "", " ", "\n  ", "\t", "\r\n") : "";
+        string Join(IEnumerable<string> parts) => string.Join("," + Space(), parts);
+        string Object(IEnumerable<(string Name, string Value)> properties) =>
+            "{" + Space() + Join(properties.Select(p => $"\"{p.Name}\"{Space()}:{Space()}{p.Value}")) + Space() + "}";
+        string Array(IEnumerable<string> values) => "[" + Space() + Join(values) + Space() + "]";
+
+        string Message() => Object(new List<(string, string)>
+        {
+            ("status", "false"),
+            ("code", Pick(random, "604", "8015", "\"91016\"", "null", "0", "-1", "1.5")),
+            ("message", Pick(random, "\"Customer not found\"", "\"Duplicate bill: B-1\"", "\"\"", "null", "\"a \\\"quoted\\\" bill\"", "\"caf\u00e9\"", "\"x\\u00e9\"", "\"slash \\/ tab \\t\"")),
+        }.Where(_ => random.Next(6) > 0));
+
+        string Effect() => Object(new List<(string, string)>
+        {
+            ("type", Pick(random, "\"points\"", "\"points\"", "\"POINTS\"", "\"Points\"", "\"coupon\"", "\"pointsx\"", "\"\"")),
+            ("awardedPoints", Pick(random, "120", "0", "1", "1023", "1024", "999999999999999999", "9", "null", "12.5", "\"30\"", "-2", "1e2")),
+            ("id", Pick(random, "1", "\"c-1\"", "{\"x\":[1,2,{\"y\":null}]}", "true")),
+        }.Where(_ => random.Next(8) > 0));
+
+        string Result() => Object(new List<(string, string)>
+        {
+            ("id", "360744866"),
+            ("billNumber", Pick(random, "\"B100000001\"", "\"B-\\\"2\\\"\"", "\"\"")),
+            ("type", "\"REGULAR\""),
+            ("billAmount", Pick(random, "1200.00", "0", "-12.5E+3", "1e-2")),
+            ("customer", Pick(random, "{\"id\":9}", "null", "{}", "[]")),
+            ("sideEffects", Array(Enumerable.Range(0, random.Next(4)).Select(_ => Effect()))),
+        }.Where(_ => random.Next(7) > 0).OrderBy(_ => random.Next(3)));
+
+        string Item()
+        {
+            var refused = random.Next(4) == 0;
+            var properties = new List<(string, string)>
+            {
+                ("entityId", refused ? "null" : Pick(random, "360744866", "\"E-1\"", "0", "-7", "12.50", "1e3", "null")),
+                ("result", refused ? Pick(random, "null", "null", Result()) : Result()),
+                ("errors", Array(Enumerable.Range(0, refused ? random.Next(1, 3) : 0).Select(_ => Message()))),
+                ("warnings", Array(Enumerable.Range(0, random.Next(5) == 0 ? random.Next(1, 3) : 0).Select(_ => Message()))),
+            };
+            if (random.Next(20) == 0) properties.Add(("extra", Pick(random, "{\"errors\":[1]}", "[true,false,null]", "\"x\"")));
+            return Object(properties.Where(_ => random.Next(10) > 0).OrderBy(_ => random.Next(2)));
+        }
+
+        var root = new List<(string, string)> { ("response", Array(Enumerable.Range(0, items).Select(_ => Item()))), ("totalCount", $"{items}"), ("failureCount", "0") };
+        return Space() + Object(root.OrderBy(_ => random.Next(2))) + Space();
+
+        static string Pick(Random random, params string[] choices) => choices[random.Next(choices.Length)];
     }
 
     /// <summary>A v2 bulk answer of <paramref name="count"/> items of every shape the reader must read as the document does.</summary>
