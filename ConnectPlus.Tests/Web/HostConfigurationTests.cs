@@ -19,4 +19,16 @@ public sealed class HostConfigurationTests
         // Still read: the settings file gives the engine's defaults.
         Assert.Equal("1024", configuration["Engine:BatchSize"]);
     }
+
+    [Fact]
+    public void App_CapsGenerationZerosBudget_InItsRuntimeConfiguration()
+    {
+        // The app's own runtimeconfig.json (copied beside the tests): what the runtime reads when the app starts.
+        var path = Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.runtimeconfig.json");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.Equal(32L << 20, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
+    }
 }
