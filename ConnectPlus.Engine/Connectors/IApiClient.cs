@@ -171,32 +171,48 @@ internal static class ApiTransport
     /// Nothing is sent once <paramref name="cancellationToken"/> is cancelled (a run stopped by a fault
     /// elsewhere must not start new requests, whatever the handler does with the token).
     /// </summary>
+    /// <remarks>
+    /// The answer's body is read from the connection straight into a pooled buffer (not buffered by the
+    /// content first, which would make a new array per answer and copy it once more). The client's
+    /// <see cref="HttpClient.Timeout"/> bounds the whole exchange as it does for a buffered answer, and a
+    /// body cut short fails as the content's buffering would have failed (same exception, same message).
+    /// </remarks>
     public static async Task<ApiResponse> SendAsync(HttpClient http, HttpRequestMessage request, string display, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // The client's timeout covers the headers only when they come first: this one covers the body too.
+        using var timeout = http.Timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout?.CancelAfter(http.Timeout);
+        var token = timeout?.Token ?? cancellationToken;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            // The content is read in whole already (held by the response): copied into a pooled buffer
-            // rather than a new array per answer.
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             var content = response.Content;
             var expected = content.Headers.ContentLength;
             if (expected == 0) return new ApiResponse((int)response.StatusCode, ReadOnlyMemory<byte>.Empty, RetryAfter(response));
             var buffer = ArrayPool<byte>.Shared.Rent(expected is > 0 and < int.MaxValue - 1 ? (int)expected.Value + 1 : 4096);
             var length = 0;
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
+            try
             {
-                int read;
-                while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+                var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
                 {
-                    length += read;
-                    if (length < buffer.Length) continue;
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false)) > 0)
+                    {
+                        length += read;
+                        if (length < buffer.Length) continue;
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
                 }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // What the content's buffering throws for a body cut short (HttpClient with ResponseContentRead).
+                throw new HttpRequestException((ex as HttpIOException)?.HttpRequestError ?? HttpRequestError.Unknown, BodyCopyError, ex);
             }
             return new ApiResponse((int)response.StatusCode, buffer, length, RetryAfter(response));
         }
@@ -217,6 +233,9 @@ internal static class ApiTransport
             throw new ConnectionException(failure, $"{display}: {request.Method} {request.RequestUri?.AbsolutePath} failed: {ex.Message}", ex);
         }
     }
+
+    /// <summary>HttpClient's message for a body that could not be read in whole (SR.net_http_content_stream_copy_error).</summary>
+    internal const string BodyCopyError = "Error while copying content to a stream.";
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
