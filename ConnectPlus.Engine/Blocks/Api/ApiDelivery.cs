@@ -133,6 +133,7 @@ internal sealed class ApiDelivery : IDisposable
             var cutter = new BatchCutter(_batchSize, _legacySources);
             RecordSchema? schema = null;
             Func<Record, ItemRead>? read = null;
+            var takesBuilt = _reader.TakesBuiltItems;
             await foreach (var batch in _context.ReadRecordsAsync(port, ct).ConfigureAwait(false))
             {
                 if (!ReferenceEquals(batch.Schema, schema))
@@ -142,13 +143,23 @@ internal sealed class ApiDelivery : IDisposable
                 }
                 foreach (var row in batch.Rows)
                 {
-                    var item = read!(row);
-                    if (item.Json is null)
+                    byte[] json;
+                    // A built item's JSON as it is (what the reader would give for it), without the reader's call.
+                    if (takesBuilt && row.Attachment is PayloadItem built)
                     {
-                        await QueueAsync(queue, Task.FromResult(Unsendable(schema, row, item)), ct).ConfigureAwait(false);
-                        continue;
+                        json = built.Json;
                     }
-                    var full = cutter.Add(new ApiItem(schema, row, item.Json), out var previous);
+                    else
+                    {
+                        var item = read!(row);
+                        if (item.Json is null)
+                        {
+                            await QueueAsync(queue, Task.FromResult(Unsendable(schema, row, item)), ct).ConfigureAwait(false);
+                            continue;
+                        }
+                        json = item.Json;
+                    }
+                    var full = cutter.Add(new ApiItem(schema, row, json), out var previous);
                     if (previous is not null) await DispatchAsync(previous, queue, stop).ConfigureAwait(false);
                     if (full is not null) await DispatchAsync(full, queue, stop).ConfigureAwait(false);
                 }
@@ -355,7 +366,9 @@ internal sealed class ApiDelivery : IDisposable
 
         private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
-        private readonly List<ApiItem> _items = new(size);
+        // The current batch's items, in the array a full batch takes as its own (a new one is made after it).
+        private ApiItem[] _items = new ApiItem[size];
+        private int _count;
         // One hasher for every batch (GetHashAndReset makes it ready for the next).
         private readonly System.IO.Hashing.XxHash128 _hash = new();
         // The previous batch's digest (16 bytes), hashed first unless the batch is its file's first.
@@ -385,8 +398,8 @@ internal sealed class ApiDelivery : IDisposable
                 _chained = false;
                 _legacyChain = legacySources is not null && legacySources.Contains(source) ? [] : null;
             }
-            _items.Add(item);
-            return _items.Count < size ? null : Take();
+            _items[_count++] = item;
+            return _count < size ? null : Take();
         }
 
         /// <summary>The last, partly filled batch.</summary>
@@ -397,10 +410,11 @@ internal sealed class ApiDelivery : IDisposable
 
         private ApiBatch? Take()
         {
-            if (_items.Count == 0) return null;
+            if (_count == 0) return null;
             if (_chained) _hash.Append(_chain);
             Span<byte> length = stackalloc byte[4];
-            foreach (var item in _items)
+            var taken = _items.AsSpan(0, _count);
+            foreach (var item in taken)
             {
                 System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, item.Json.Length);
                 _hash.Append(length);
@@ -413,8 +427,11 @@ internal sealed class ApiDelivery : IDisposable
                 DigestPrefix.CopyTo(text);
                 Convert.TryToHexStringLower(chain, text[DigestPrefix.Length..], out _);
             });
-            var batch = new ApiBatch(_source ?? "", _index++, [.. _items], digest) { LegacyDigest = _legacyChain is null ? null : TakeLegacy() };
-            _items.Clear();
+            var items = _count == _items.Length ? _items : taken.ToArray();
+            var batch = new ApiBatch(_source ?? "", _index++, items, digest) { LegacyDigest = _legacyChain is null ? null : TakeLegacy() };
+            if (ReferenceEquals(items, _items)) _items = new ApiItem[size];
+            else taken.Clear();
+            _count = 0;
             return batch;
         }
 
@@ -424,7 +441,7 @@ internal sealed class ApiDelivery : IDisposable
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
             hash.AppendData(_legacyChain!);
             Span<byte> length = stackalloc byte[4];
-            foreach (var item in _items)
+            foreach (var item in _items.AsSpan(0, _count))
             {
                 System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, item.Json.Length);
                 hash.AppendData(length);

@@ -262,6 +262,55 @@ public sealed class ApiCheckpointTests
         Assert.False(ApiDelivery.BatchCutter.IsLegacyDigest("not-the-digest"));
     }
 
+    [Fact]
+    public void BatchCutter_KeepsEachBatchsItems_AndDigests_WhenFilesEndInPartBatches()
+    {
+        var random = new Random(20261128);
+        for (var round = 0; round < 200; round++)
+        {
+            var size = random.Next(1, 6);
+            var files = Enumerable.Range(0, random.Next(1, 5))
+                .Select(_ => Enumerable.Range(0, random.Next(1, 14)).Select(_ => RandomBytes(random)).ToList()).ToList();
+
+            var batches = Cut(files, size);
+
+            // Every batch holds its own items (a later batch does not overwrite an earlier one's), in order.
+            var expected = files.SelectMany((file, f) => file.Chunk(size).Select((chunk, i) => (Source: $"f{f}.csv", Index: (long)i, Items: chunk))).ToList();
+            Assert.Equal(expected.Select(e => (e.Source, e.Index)), batches.Select(b => (b.Source, b.Index)));
+            for (var b = 0; b < batches.Count; b++)
+            {
+                Assert.Equal(expected[b].Items.Length, batches[b].Items.Count);
+                for (var i = 0; i < expected[b].Items.Length; i++) Assert.Same(expected[b].Items[i], batches[b].Items[i].Json);
+            }
+            Assert.Equal(NewDigests(files, size), Digests(batches));
+        }
+    }
+
+    /// <summary>The current digests computed here on their own: XXH3-128 of the previous batch's digest (none for a file's first), each item's length and JSON.</summary>
+    private static List<string> NewDigests(List<List<byte[]>> files, int size)
+    {
+        var digests = new List<string>();
+        foreach (var file in files)
+        {
+            byte[]? chain = null;
+            foreach (var batch in file.Chunk(size))
+            {
+                using var data = new MemoryStream();
+                if (chain is not null) data.Write(chain);
+                var length = new byte[4];
+                foreach (var json in batch)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, json.Length);
+                    data.Write(length);
+                    data.Write(json);
+                }
+                chain = System.IO.Hashing.XxHash128.Hash(data.ToArray());
+                digests.Add("x3-" + Convert.ToHexStringLower(chain));
+            }
+        }
+        return digests;
+    }
+
     private static byte[] RandomBytes(Random random)
     {
         var bytes = new byte[random.Next(0, 300)];
