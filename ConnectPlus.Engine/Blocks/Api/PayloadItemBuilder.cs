@@ -274,7 +274,8 @@ internal sealed class PayloadItemBuilder : IDisposable
                 case PayloadWriteKind.Field:
                     var value = ValueOf(part, row, position);
                     if (!value.HasValue) break;
-                    if (value.Text is { } text) _json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
+                    if (value.IsV2Date) _json.WriteV2DateProperty(part.QuotedName, value.V2Date);
+                    else if (value.Text is { } text) _json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
                     else value.Write(_json, ((PayloadField)part.Node).JsonName);
                     break;
                 case PayloadWriteKind.Map:
