@@ -161,6 +161,17 @@ internal sealed class PayloadJsonWriter : IDisposable
         _length += PayloadDates.V2Length + 2;
     }
 
+    /// <summary>A property already in JSON form (<c>"name":value</c>, without a comma before it), written as it is.</summary>
+    public void WriteRawProperty(ReadOnlySpan<byte> property)
+    {
+        var span = Reserve(property.Length + 1);
+        var at = 0;
+        if (_hasElement) span[at++] = (byte)',';
+        property.CopyTo(span[at..]);
+        _length += at + property.Length;
+        _hasElement = true;
+    }
+
     private void WriteQuotedName(ReadOnlySpan<byte> quotedName)
     {
         var span = Reserve(quotedName.Length + 1);
