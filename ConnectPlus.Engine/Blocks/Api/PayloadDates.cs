@@ -110,23 +110,128 @@ internal sealed class PayloadDates
     /// </summary>
     public string Format(PayloadDate date, string format)
     {
-        var (wall, offset) = (date.WallClock, date.Offset);
-        if (_zone is not null)
-        {
-            if (offset is { } given)
-            {
-                var instant = new DateTimeOffset(wall, given);
-                var converted = TimeZoneInfo.ConvertTime(instant, _zone);
-                (wall, offset) = (DateTime.SpecifyKind(converted.DateTime, DateTimeKind.Unspecified), converted.Offset);
-            }
-            else
-            {
-                offset = _zone.GetUtcOffset(wall);
-            }
-        }
+        var (wall, offset) = InZone(date);
+        return Format(wall, offset, format);
+    }
+
+    /// <summary>
+    /// The date as a field's value: the text <see cref="Format(PayloadDate, string)"/> gives, except that a v2
+    /// date-time is kept packed (<see cref="PayloadValue.OfV2Date"/>) and formatted only when it is written.
+    /// </summary>
+    public PayloadValue Value(PayloadDate date, string format)
+    {
+        var (wall, offset) = InZone(date);
+        if (offset is { } known && format == PayloadTemplates.V2DateTimeFormat && PackV2(wall, known) is var packed and not 0)
+            return PayloadValue.OfV2Date(packed);
+        return PayloadValue.OfText(Format(wall, offset, format));
+    }
+
+    private static string Format(DateTime wall, TimeSpan? offset, string format)
+    {
         if (offset is not { } known) return DateTime.SpecifyKind(wall, DateTimeKind.Unspecified).ToString(format, Invariant);
         if (format == PayloadTemplates.V2DateTimeFormat && TryFormatV2(wall, known) is { } v2) return v2;
         return new DateTimeOffset(wall, known).ToString(format, Invariant);
+    }
+
+    /// <summary>The wall-clock time and offset to write: in the time zone when there is one, else as read.</summary>
+    private (DateTime Wall, TimeSpan? Offset) InZone(PayloadDate date)
+    {
+        var (wall, offset) = (date.WallClock, date.Offset);
+        if (_zone is null) return (wall, offset);
+        if (offset is { } given)
+        {
+            var instant = new DateTimeOffset(wall, given);
+            var converted = TimeZoneInfo.ConvertTime(instant, _zone);
+            return (DateTime.SpecifyKind(converted.DateTime, DateTimeKind.Unspecified), converted.Offset);
+        }
+        return (wall, ZoneOffset(wall));
+    }
+
+    // The zone's offset over the last wall-clock hour asked about, when it is the same at both ends of that hour
+    // (then it is the same all through it: a zone never changes its offset twice within an hour), packed in one
+    // field so that threads sharing the plan read it whole: hour << 20 | (offset in seconds + 2^19); 0 for none.
+    private long _zoneHour;
+
+    /// <summary>
+    /// <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> of the zone for a wall-clock time (an unspecified kind),
+    /// remembered for the rest of its hour when the offset does not change within it.
+    /// </summary>
+    internal TimeSpan ZoneOffset(DateTime wall)
+    {
+        var zone = _zone!;
+        var hour = wall.Ticks / TimeSpan.TicksPerHour;
+        var cached = Volatile.Read(ref _zoneHour);
+        if (cached != 0 && cached >> 20 == hour) return TimeSpan.FromSeconds((cached & 0xFFFFF) - (1 << 19));
+        var offset = zone.GetUtcOffset(wall);
+        var start = hour * TimeSpan.TicksPerHour;
+        if (offset.Ticks % TimeSpan.TicksPerSecond == 0
+            && zone.GetUtcOffset(new DateTime(start, DateTimeKind.Unspecified)) == offset
+            && zone.GetUtcOffset(new DateTime(start + TimeSpan.TicksPerHour - 1, DateTimeKind.Unspecified)) == offset)
+        {
+            Volatile.Write(ref _zoneHour, hour << 20 | (offset.Ticks / TimeSpan.TicksPerSecond + (1 << 19)));
+        }
+        return offset;
+    }
+
+    /// <summary>
+    /// A wall-clock time (to the second) and its offset packed in a long for <see cref="FormatV2(long)"/>: seconds since
+    /// 0001-01-01 &lt;&lt; 12 | (offset in minutes + 2048). 0 when <see cref="TryFormatV2"/> would leave it to the general
+    /// path (an offset not in whole minutes, or beyond 14 hours).
+    /// </summary>
+    internal static long PackV2(DateTime wall, TimeSpan offset)
+    {
+        if (offset.Ticks % TimeSpan.TicksPerMinute != 0 || offset.Duration() > TimeSpan.FromHours(14)) return 0;
+        return (wall.Ticks / TimeSpan.TicksPerSecond) << 12 | (offset.Ticks / TimeSpan.TicksPerMinute + 2048);
+    }
+
+    /// <summary>Writes <c>yyyy-MM-dd'T'HH:mm:ssK</c> of a wall-clock time and its offset (K of a DateTimeOffset: <c>+05:30</c>).</summary>
+    internal static string? TryFormatV2(DateTime wall, TimeSpan offset) => PackV2(wall, offset) is var packed and not 0 ? FormatV2(packed) : null;
+
+    /// <summary>The text of a date-time packed by <see cref="PackV2"/>.</summary>
+    internal static string FormatV2(long packed) => string.Create(V2Length, packed, static (span, p) =>
+    {
+        Span<byte> utf8 = stackalloc byte[V2Length];
+        WriteV2(utf8, p);
+        for (var i = 0; i < utf8.Length; i++) span[i] = (char)utf8[i];
+    });
+
+    /// <summary>The length of a v2 date-time's text (<c>2026-01-02T03:04:05+05:30</c>).</summary>
+    internal const int V2Length = 25;
+
+    /// <summary>Writes the text of a date-time packed by <see cref="PackV2"/> in ASCII (<see cref="V2Length"/> bytes).</summary>
+    internal static void WriteV2(Span<byte> span, long packed)
+    {
+        var seconds = packed >> 12;
+        var minutes = (int)(packed & 0xFFF) - 2048;
+        _ = span[V2Length - 1];
+        new DateTime(seconds / 86_400 * TimeSpan.TicksPerDay).Deconstruct(out var year, out var month, out var day);
+        var ofDay = (int)(seconds % 86_400);
+        var (hour, minute, second) = (ofDay / 3600, ofDay / 60 % 60, ofDay % 60);
+        Put(span, 0, year, 4);
+        span[4] = (byte)'-';
+        Put(span, 5, month, 2);
+        span[7] = (byte)'-';
+        Put(span, 8, day, 2);
+        span[10] = (byte)'T';
+        Put(span, 11, hour, 2);
+        span[13] = (byte)':';
+        Put(span, 14, minute, 2);
+        span[16] = (byte)':';
+        Put(span, 17, second, 2);
+        span[19] = minutes < 0 ? (byte)'-' : (byte)'+';
+        var abs = Math.Abs(minutes);
+        Put(span, 20, abs / 60, 2);
+        span[22] = (byte)':';
+        Put(span, 23, abs % 60, 2);
+    }
+
+    private static void Put(Span<byte> span, int at, int value, int width)
+    {
+        for (var i = width - 1; i >= 0; i--)
+        {
+            span[at + i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /// <summary>
@@ -144,41 +249,6 @@ internal sealed class PayloadDates
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
         value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
         return true;
-    }
-
-    /// <summary>Writes <c>yyyy-MM-dd'T'HH:mm:ssK</c> of a wall-clock time and its offset (K of a DateTimeOffset: <c>+05:30</c>).</summary>
-    internal static string? TryFormatV2(DateTime wall, TimeSpan offset)
-    {
-        if (offset.Ticks % TimeSpan.TicksPerMinute != 0 || offset.Duration() > TimeSpan.FromHours(14)) return null;
-        return string.Create(25, (wall, offset), static (span, state) =>
-        {
-            var (w, o) = state;
-            Put(span, 0, w.Year, 4);
-            span[4] = '-';
-            Put(span, 5, w.Month, 2);
-            span[7] = '-';
-            Put(span, 8, w.Day, 2);
-            span[10] = 'T';
-            Put(span, 11, w.Hour, 2);
-            span[13] = ':';
-            Put(span, 14, w.Minute, 2);
-            span[16] = ':';
-            Put(span, 17, w.Second, 2);
-            span[19] = o < TimeSpan.Zero ? '-' : '+';
-            var abs = o.Duration();
-            Put(span, 20, abs.Hours, 2);
-            span[22] = ':';
-            Put(span, 23, abs.Minutes, 2);
-        });
-    }
-
-    private static void Put(Span<char> span, int at, int value, int width)
-    {
-        for (var i = width - 1; i >= 0; i--)
-        {
-            span[at + i] = (char)('0' + value % 10);
-            value /= 10;
-        }
     }
 
     private static bool Digits(string text, int at, int count, out int value)

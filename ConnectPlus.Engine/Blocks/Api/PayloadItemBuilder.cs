@@ -271,11 +271,13 @@ internal sealed class PayloadItemBuilder : IDisposable
         {
             switch (part.Kind)
             {
+                case PayloadWriteKind.Field when part.ConstantProperty is { } constant:
+                    // A constant's value is the same in every item (ValueFor gives the target's Constant).
+                    _json.WriteRawProperty(constant);
+                    break;
                 case PayloadWriteKind.Field:
                     var value = ValueOf(part, row, position);
-                    if (!value.HasValue) break;
-                    if (value.Text is { } text) _json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
-                    else value.Write(_json, ((PayloadField)part.Node).JsonName);
+                    if (value.HasValue) WriteField(_json, part, value);
                     break;
                 case PayloadWriteKind.Map:
                     WriteMap((PayloadMapPart)part.Node, part.Entries, row);
@@ -302,6 +304,14 @@ internal sealed class PayloadItemBuilder : IDisposable
                     break;
             }
         }
+    }
+
+    /// <summary>A field's property and value (which has one).</summary>
+    internal static void WriteField(PayloadJsonWriter json, PayloadWritePart part, PayloadValue value)
+    {
+        if (value.IsV2Date) json.WriteV2DateProperty(part.QuotedName, value.V2Date);
+        else if (value.Text is { } text) json.WriteProperty(part.QuotedName, text, raw: value.Kind != PayloadValueKind.Text);
+        else value.Write(json, ((PayloadField)part.Node).JsonName);
     }
 
     private void WriteMap(PayloadMapPart map, PayloadTarget[] entries, PayloadValue[]? row)

@@ -131,6 +131,47 @@ internal sealed class PayloadJsonWriter : IDisposable
         _hasElement = true;
     }
 
+    /// <summary>
+    /// A property whose value is a v2 date-time packed by <see cref="PayloadDates.PackV2"/>: the same bytes as
+    /// <see cref="WriteProperty"/> with its text (<see cref="PayloadDates.FormatV2"/>, printable ASCII), without making the text.
+    /// </summary>
+    public void WriteV2DateProperty(ReadOnlySpan<byte> quotedName, long packed)
+    {
+        var span = Reserve(quotedName.Length + PayloadDates.V2Length + 3);
+        var at = 0;
+        if (_hasElement) span[at++] = (byte)',';
+        quotedName.CopyTo(span[at..]);
+        at += quotedName.Length;
+        span[at++] = (byte)'"';
+        PayloadDates.WriteV2(span.Slice(at, PayloadDates.V2Length), packed);
+        at += PayloadDates.V2Length;
+        span[at++] = (byte)'"';
+        _length += at;
+        _hasElement = true;
+    }
+
+    /// <summary>A JSON string of a v2 date-time packed by <see cref="PayloadDates.PackV2"/> (as <see cref="WriteStringValue"/> of its text).</summary>
+    public void WriteV2DateValue(long packed)
+    {
+        BeforeValue();
+        var span = Reserve(PayloadDates.V2Length + 2);
+        span[0] = (byte)'"';
+        PayloadDates.WriteV2(span.Slice(1, PayloadDates.V2Length), packed);
+        span[PayloadDates.V2Length + 1] = (byte)'"';
+        _length += PayloadDates.V2Length + 2;
+    }
+
+    /// <summary>A property already in JSON form (<c>"name":value</c>, without a comma before it), written as it is.</summary>
+    public void WriteRawProperty(ReadOnlySpan<byte> property)
+    {
+        var span = Reserve(property.Length + 1);
+        var at = 0;
+        if (_hasElement) span[at++] = (byte)',';
+        property.CopyTo(span[at..]);
+        _length += at + property.Length;
+        _hasElement = true;
+    }
+
     private void WriteQuotedName(ReadOnlySpan<byte> quotedName)
     {
         var span = Reserve(quotedName.Length + 1);

@@ -70,7 +70,9 @@ internal sealed class PayloadPlan
             switch (child)
             {
                 case PayloadField field when FieldTargets.TryGetValue(field, out var target):
-                    parts.Add(new PayloadWritePart(field) { Target = target, Slot = Slots[target.Index] });
+                    var part = new PayloadWritePart(field) { Target = target, Slot = Slots[target.Index] };
+                    if (target.IsConstant && target.Constant.HasValue) part.ConstantProperty = ConstantProperty(part, target.Constant);
+                    parts.Add(part);
                     break;
                 case PayloadField { AutoNumber: true } field:
                     parts.Add(new PayloadWritePart(field));
@@ -87,6 +89,18 @@ internal sealed class PayloadPlan
             }
         }
         return [.. parts];
+    }
+
+    /// <summary>
+    /// A constant field's property as the builder writes it for every item or element (<c>"name":value</c>, without
+    /// the comma before it): written by the same writer, once.
+    /// </summary>
+    private static byte[] ConstantProperty(PayloadWritePart part, PayloadValue value)
+    {
+        using var json = new PayloadJsonWriter();
+        json.WriteStartObject();
+        PayloadItemBuilder.WriteField(json, part, value);
+        return json.Written[1..].ToArray();
     }
 
     public PayloadTemplate Template { get; }
@@ -164,6 +178,12 @@ internal sealed class PayloadWritePart(PayloadNode node)
             InList = value?.InList is not null;
         }
     }
+
+    /// <summary>
+    /// A constant field's bytes (<c>"name":value</c>), the same for every item and element: written as they are
+    /// (null when the field is not a constant with a value). See <see cref="PayloadItemBuilder.WriteField"/>.
+    /// </summary>
+    public byte[]? ConstantProperty { get; set; }
 
     /// <summary>A mapped field's value is a row's (inside a list), not the item's.</summary>
     public bool InList { get; private init; }

@@ -26,10 +26,41 @@ internal enum PayloadValueKind : byte
 /// A value converted for its field, ready to write. A number is kept as its JSON text: its input text when
 /// that is already a plain JSON number (written as it is, without parsing and formatting it again), else the
 /// decimal formatted as <see cref="Utf8JsonWriter.WriteNumberValue(decimal)"/> formats it. A boolean's text is
-/// true or false.
+/// true or false. A v2 date-time (<see cref="PayloadTemplates.V2DateTimeFormat"/>) is kept as its wall-clock second
+/// and offset, and formatted only when written (straight into the JSON) or when <see cref="Text"/> is asked.
 /// </summary>
-internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text)
+internal readonly struct PayloadValue
 {
+    private readonly string? _text;
+    // A v2 date-time not formatted yet (0: none): see PayloadDates.PackV2.
+    private readonly long _v2Date;
+
+    public PayloadValue(PayloadValueKind kind, string? text)
+    {
+        Kind = kind;
+        _text = text;
+    }
+
+    private PayloadValue(long v2Date)
+    {
+        Kind = PayloadValueKind.Text;
+        _v2Date = v2Date;
+    }
+
+    public PayloadValueKind Kind { get; }
+
+    /// <summary>The value's text (a number's or a boolean's in JSON form; a failure's reason). A v2 date-time is formatted on each call.</summary>
+    public string? Text => _text ?? (_v2Date != 0 ? PayloadDates.FormatV2(_v2Date) : null);
+
+    /// <summary>The value is a v2 date-time not formatted yet (<see cref="V2Date"/>; <see cref="Kind"/> is text).</summary>
+    public bool IsV2Date => _v2Date != 0;
+
+    /// <summary>The packed v2 date-time (see <see cref="PayloadDates.PackV2"/>); 0 when the value is not one.</summary>
+    public long V2Date => _v2Date;
+
+    /// <summary>A v2 date-time packed by <see cref="PayloadDates.PackV2"/>, formatted when it is written.</summary>
+    public static PayloadValue OfV2Date(long packed) => new(packed);
+
     public static PayloadValue Missing => default;
 
     public static PayloadValue True { get; } = new(PayloadValueKind.Boolean, "true");
@@ -81,6 +112,7 @@ internal readonly record struct PayloadValue(PayloadValueKind Kind, string? Text
     {
         switch (Kind)
         {
+            case PayloadValueKind.Text when _v2Date != 0: json.WriteV2DateValue(_v2Date); break;
             case PayloadValueKind.Text: json.WriteStringValue(Text); break;
             case PayloadValueKind.Number or PayloadValueKind.Boolean: json.WriteRawValue(Text!); break;
             default: throw new InvalidOperationException($"A missing value is not written ('{name}').");
@@ -144,7 +176,7 @@ internal sealed class PayloadValueConverter(PayloadDates dates)
             case PayloadFieldType.Boolean:
                 return PayloadValue.Failure($"Field '{field.Path}' must be true or false (also 1/0, yes/no); got '{raw}' {origin}.");
             case PayloadFieldType.Date or PayloadFieldType.DateTime when Dates.TryParse(raw, out var date):
-                return PayloadValue.OfText(Dates.Format(date, field.Format ?? PayloadTemplates.DateFormat));
+                return Dates.Value(date, field.Format ?? PayloadTemplates.DateFormat);
             case PayloadFieldType.Date or PayloadFieldType.DateTime:
                 return PayloadValue.Failure($"Field '{field.Path}' must be a date; got '{raw}' {origin}, which matches none of the formats tried: {string.Join(", ", Dates.Formats)}. Add its format to 'dateInputFormats'.");
             case PayloadFieldType.Choice when IsAllowed(field.AllowedValues, raw.Trim()):
