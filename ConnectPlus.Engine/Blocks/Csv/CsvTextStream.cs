@@ -138,9 +138,11 @@ internal sealed class CsvTextStream : Stream
     {
         if (_utf8Check is not null)
         {
+            // GetChars, not GetCharCount: only decoding keeps the state of a character whose bytes a read splits.
+            var chars = ArrayPool<char>.Shared.Rent(bytes.Length + 4);
             try
             {
-                _utf8Check.GetCharCount(bytes, flush: bytes.IsEmpty);
+                _utf8Check.GetChars(bytes, chars, flush: bytes.IsEmpty);
                 if (bytes.IsEmpty) _utf8Check = null;
             }
             catch (DecoderFallbackException ex)
@@ -148,6 +150,10 @@ internal sealed class CsvTextStream : Stream
                 // Index is relative to these bytes (negative for a sequence begun in the previous read).
                 InvalidAt = Math.Max(0, _offset + Math.Clamp(ex.Index, int.MinValue, bytes.Length));
                 _utf8Check = null;
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
             }
         }
         _offset += bytes.Length;
