@@ -59,6 +59,26 @@ public sealed class CsvTextStreamTests
         }
     }
 
+    [Theory]
+    [InlineData(99)]
+    [InlineData(100)]
+    [InlineData(101)]
+    [InlineData(102)]
+    [InlineData(103)]
+    public async Task Read_FindsACharacterCutShort_WhenTheReadAfterItIsAllAscii(int firstRead)
+    {
+        // 100 ASCII bytes, the first two bytes of €, ASCII again: the bad sequence starts at byte 100.
+        byte[] data = [.. Enumerable.Repeat((byte)'a', 100), 0xE2, 0x82, .. Enumerable.Repeat((byte)'x', 100)];
+        var file = new FileItem("t.csv", _ => ValueTask.FromResult<Stream>(new MemoryStream(data)));
+        await using var stream = await CsvTextStream.OpenAsync(file, CsvReadEncoding.Utf8, CancellationToken.None);
+        var buffer = new byte[data.Length];
+        var n = await stream.ReadAsync(buffer.AsMemory(0, firstRead));
+        while (n > 0) n = await stream.ReadAsync(buffer);
+
+        Assert.Equal(100, stream.InvalidAt);
+        Assert.Equal(FirstInvalidByte(data), stream.InvalidAt);
+    }
+
     // Where the whole text, decoded at once, stops being UTF-8 (the start of the first bad sequence), or -1.
     private static long FirstInvalidByte(byte[] data)
     {
