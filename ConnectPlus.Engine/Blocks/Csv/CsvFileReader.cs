@@ -146,43 +146,27 @@ internal sealed class CsvFileReader(BlockContext context, ReadCsvSettings settin
     private async Task ReadRowsAsync(CsvReader csv, CancellationToken cancellationToken)
     {
         var width = _schema.Count;
-        string?[]? previous = null;
-        do
+        var cache = new CsvValueCache(width);
+        while (true)
         {
             if (_input.InvalidAt >= 0) StopAtInvalidByte(csv);
             if (csv.FieldCount == width && _malformed.Count == 0)
             {
                 var values = new string?[width];
-                if (previous is null)
-                {
-                    for (var i = 0; i < values.Length; i++) values[i] = csv.GetString(i);
-                }
-                else
-                {
-                    for (var i = 0; i < values.Length; i++) values[i] = StringOrPrevious(csv, i, previous[i]);
-                }
-                previous = values;
-                await AddAsync(new Record(values, new SourceRef(_name, csv.LineNumber)), cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < values.Length; i++) values[i] = cache.Get(csv, i);
+                _rows++;
+                if (_batch.Add(new Record(values, new SourceRef(_name, csv.LineNumber))))
+                    await context.WriteAsync("records", _batch.Take(), cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 await CheckedRowAsync(csv, cancellationToken).ConfigureAwait(false);
             }
+            // The reader completes at once while its buffer holds records: no await then.
+            var next = csv.ReadAsync(cancellationToken);
+            if (!(next.IsCompletedSuccessfully ? next.Result : await next.ConfigureAwait(false))) break;
         }
-        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false));
         if (_batch.Count > 0) await context.WriteAsync("records", _batch.Take(), cancellationToken).ConfigureAwait(false);
-    }
-
-    // Rows repeat values from the row before (a bill's lines repeat its number, date and customer; flags and
-    // amounts recur): the previous row's string is taken again when the field's bytes are the same ASCII text,
-    // which costs a compare instead of a new string (half the bytes allocated per row of a bill file), and
-    // makes a block that compares the values (grouping by bill) find the same instance.
-    private static string StringOrPrevious(CsvReader csv, int field, string? previous)
-    {
-        // GetString decodes these bytes (UTF-8): equal ASCII bytes give an equal string.
-        return previous is not null && csv.GetSpan(field) is var bytes && bytes.Length == previous.Length && Ascii.Equals(bytes, previous)
-            ? previous
-            : csv.GetString(field);
     }
 
     // Throws when the current record holds the byte that is not valid UTF-8, naming its line.

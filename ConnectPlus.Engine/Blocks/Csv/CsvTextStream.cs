@@ -23,6 +23,7 @@ internal sealed class CsvTextStream : Stream
     private readonly int _headLength;
     private int _headRead;
     private Decoder? _utf8Check;
+    private bool _lastWasAscii = true;
     private long _offset;
 
     private CsvTextStream(Stream inner, string fileName, byte[] head, int headLength, Choice choice)
@@ -138,9 +139,19 @@ internal sealed class CsvTextStream : Stream
     {
         if (_utf8Check is not null)
         {
+            // ASCII is valid UTF-8, and after an ASCII byte the decoder holds no unfinished sequence:
+            // such reads (most of most files) are checked with a faster scan, and the decoder passed over.
+            if (_lastWasAscii && !bytes.IsEmpty && Ascii.IsValid(bytes))
+            {
+                _offset += bytes.Length;
+                return;
+            }
+            _lastWasAscii = !bytes.IsEmpty && bytes[^1] < 0x80;
+            // GetChars, not GetCharCount: only decoding keeps the state of a character whose bytes a read splits.
+            var chars = ArrayPool<char>.Shared.Rent(bytes.Length + 4);
             try
             {
-                _utf8Check.GetCharCount(bytes, flush: bytes.IsEmpty);
+                _utf8Check.GetChars(bytes, chars, flush: bytes.IsEmpty);
                 if (bytes.IsEmpty) _utf8Check = null;
             }
             catch (DecoderFallbackException ex)
@@ -148,6 +159,10 @@ internal sealed class CsvTextStream : Stream
                 // Index is relative to these bytes (negative for a sequence begun in the previous read).
                 InvalidAt = Math.Max(0, _offset + Math.Clamp(ex.Index, int.MinValue, bytes.Length));
                 _utf8Check = null;
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
             }
         }
         _offset += bytes.Length;
