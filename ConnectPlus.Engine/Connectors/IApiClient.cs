@@ -212,6 +212,7 @@ internal static class ApiTransport
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
                 // What the content's buffering throws for a body cut short (HttpClient with ResponseContentRead).
+                ArrayPool<byte>.Shared.Return(buffer);
                 throw new HttpRequestException((ex as HttpIOException)?.HttpRequestError ?? HttpRequestError.Unknown, BodyCopyError, ex);
             }
             return new ApiResponse((int)response.StatusCode, buffer, length, RetryAfter(response));

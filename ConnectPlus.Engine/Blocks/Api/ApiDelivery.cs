@@ -133,7 +133,6 @@ internal sealed class ApiDelivery : IDisposable
             var cutter = new BatchCutter(_batchSize, _legacySources);
             RecordSchema? schema = null;
             Func<Record, ItemRead>? read = null;
-            var takesBuilt = _reader.TakesBuiltItems;
             await foreach (var batch in _context.ReadRecordsAsync(port, ct).ConfigureAwait(false))
             {
                 if (!ReferenceEquals(batch.Schema, schema))
@@ -143,23 +142,13 @@ internal sealed class ApiDelivery : IDisposable
                 }
                 foreach (var row in batch.Rows)
                 {
-                    byte[] json;
-                    // A built item's JSON as it is (what the reader would give for it), without the reader's call.
-                    if (takesBuilt && row.Attachment is PayloadItem built)
+                    var item = read!(row);
+                    if (item.Json is null)
                     {
-                        json = built.Json;
+                        await QueueAsync(queue, Task.FromResult(Unsendable(schema, row, item)), ct).ConfigureAwait(false);
+                        continue;
                     }
-                    else
-                    {
-                        var item = read!(row);
-                        if (item.Json is null)
-                        {
-                            await QueueAsync(queue, Task.FromResult(Unsendable(schema, row, item)), ct).ConfigureAwait(false);
-                            continue;
-                        }
-                        json = item.Json;
-                    }
-                    var full = cutter.Add(new ApiItem(schema, row, json), out var previous);
+                    var full = cutter.Add(new ApiItem(schema, row, item.Json), out var previous);
                     if (previous is not null) await DispatchAsync(previous, queue, stop).ConfigureAwait(false);
                     if (full is not null) await DispatchAsync(full, queue, stop).ConfigureAwait(false);
                 }

@@ -16,19 +16,11 @@ internal interface IApiItemReader
 {
     /// <summary>The reader for rows of a schema (called once per schema); throws <see cref="BlockException"/> when a column it needs is missing.</summary>
     Func<Record, ItemRead> For(RecordSchema schema);
-
-    /// <summary>
-    /// True when the reader gives a built item's JSON (<see cref="PayloadItem.Json"/> of a row's attachment) as it is:
-    /// the sink then takes it without calling the reader.
-    /// </summary>
-    bool TakesBuiltItems => false;
 }
 
 /// <summary>Items from the <c>payload</c> column (payload records, or a file with a column of ready JSON).</summary>
 internal sealed class PayloadColumnReader(string blockName, bool objectsOnly) : IApiItemReader
 {
-    public bool TakesBuiltItems => true;
-
     public Func<Record, ItemRead> For(RecordSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
