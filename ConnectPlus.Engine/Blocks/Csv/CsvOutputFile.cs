@@ -34,17 +34,35 @@ internal sealed class CsvOutputFile : IAsyncDisposable
     /// <summary>Full path of the file (the .zip when zipped).</summary>
     public string Path { get; }
 
-    /// <summary>The CSV writer to write rows with, when <see cref="Fast"/> is null.</summary>
-    public CsvWriter? Writer { get; }
+    // Exactly one of the two writes the rows: the UTF-8 record writer for the options it supports, else CsvWriter.
+    private CsvWriter? Writer { get; }
 
-    /// <summary>The writer of UTF-8 records to write rows with, for the options it supports (else null).</summary>
-    public Utf8CsvRecordWriter? Fast { get; }
+    private Utf8CsvRecordWriter? Fast { get; }
+
+    // CsvWriter's record: the row's values in the file's column order.
+    private string?[] _values = [];
 
     /// <summary>Writes the header row.</summary>
     public void WriteHeader(IReadOnlyList<string> header)
     {
         if (Fast is not null) Fast.WriteRecord(header);
         else Writer!.WriteHeader([.. header]);
+    }
+
+    /// <summary>
+    /// Writes a row: its values at <paramref name="map"/>'s indexes, in order (missing ones empty). The UTF-8 record
+    /// writer writes it synchronously into its buffer and awaits only when the buffer is full.
+    /// </summary>
+    public ValueTask WriteRowAsync(string?[] row, int[] map, CancellationToken cancellationToken)
+    {
+        if (Fast is { } fast)
+        {
+            fast.WriteRecord(row, map);
+            return fast.IsFull ? fast.FlushBufferAsync(cancellationToken) : ValueTask.CompletedTask;
+        }
+        if (_values.Length != map.Length) _values = new string?[map.Length];
+        for (var i = 0; i < map.Length; i++) _values[i] = (uint)map[i] < (uint)row.Length ? row[map[i]] : null;
+        return Writer!.WriteRecordAsync(_values!, cancellationToken);
     }
 
     /// <summary>Creates the file (and zip entry) and the writers over it.</summary>

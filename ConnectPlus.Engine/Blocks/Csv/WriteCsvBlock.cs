@@ -41,25 +41,18 @@ public sealed class WriteCsvBlock : Block<WriteCsvSettings>
                 if (values.Length != map.Length) values = new string?[map.Length];
                 foreach (var row in batch.Rows)
                 {
-                    if (check.IsNeeded || output.Fast is null)
+                    if (check.IsNeeded)
                     {
                         for (var i = 0; i < map.Length; i++) values[i] = row[map[i]];
-                    }
-                    if (check.IsNeeded && check.Find(values, layout.Header!) is var (code, message))
-                    {
-                        rejected++;
-                        await context.RejectAsync(batch.Schema, row, code, row.Source.File is null ? message : $"{row.Source}: {message}", cancellationToken).ConfigureAwait(false);
-                        continue;
+                        if (check.Find(values, layout.Header!) is var (code, message))
+                        {
+                            rejected++;
+                            await context.RejectAsync(batch.Schema, row, code, row.Source.File is null ? message : $"{row.Source}: {message}", cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
                     }
                     rows++;
-                    if (output.Fast is { } fast)
-                    {
-                        // Written synchronously into the buffer; only a full buffer awaits its write.
-                        fast.WriteRecord(row.Values, map);
-                        if (fast.IsFull) await fast.FlushBufferAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                    await output.Writer!.WriteRecordAsync(values!, cancellationToken).ConfigureAwait(false);
+                    await output.WriteRowAsync(row.Values, map, cancellationToken).ConfigureAwait(false);
                 }
             }
             output ??= await OpenEmptyAsync(context, layout.Header, check, delimiter, cancellationToken).ConfigureAwait(false);
