@@ -54,6 +54,56 @@ public sealed class CsvValueCacheTests
         Assert.True(reused >= rows - 1, $"only {reused} strings were given again");
     }
 
+    [Theory]
+    [InlineData(31, CsvMode.Rfc4180, false)]
+    [InlineData(32, CsvMode.Rfc4180, true)]
+    [InlineData(33, CsvMode.Escape, false)]
+    [InlineData(34, CsvMode.Escape, true)]
+    public void Get_GivesTheReadersString_WhenTablesGrow_InEveryModeAndTrimming(int seed, CsvMode mode, bool trim)
+    {
+        // A catalog of 1000 values (more than a first table holds), drawn at random: the column's table grows;
+        // beside it values that repeat on the next line, values of 2 to 30 bytes that share all but one
+        // byte or differ in length only, non-ASCII, quoted or escaped separators, and padding to trim.
+        var random = new Random(seed);
+        var catalog = Enumerable.Range(0, 1000).Select(i => $"SKU{i * 7919 % 100000:D6}").ToArray();
+        string[] shapes = ["é", "ü1", "日本", "abc", "axc", "aaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaabaaaaaa", "aaaaaaaaabaaaaaaaaaaaaa", "naïve café crème brûlée", "x", ""];
+        var separatorValue = mode == CsvMode.Escape ? "a\\,b" : "\"a,b\"";
+        var text = new StringBuilder("catalog,repeat,shape,quoted,padded\n");
+        var rows = CsvValueCache.Window * 12;
+        var repeat = "";
+        for (var row = 0; row < rows; row++)
+        {
+            if (random.Next(2) == 0) repeat = $"B{random.Next(1_000_000):D8}";
+            text.Append(catalog[random.Next(catalog.Length)]).Append(',')
+                .Append(repeat).Append(',')
+                .Append(shapes[random.Next(shapes.Length)]).Append(',')
+                .Append(random.Next(3) == 0 ? separatorValue : "plain").Append(',')
+                .Append(random.Next(2) == 0 ? "  padded value " : "padded value").Append('\n');
+        }
+        var options = Options with { Mode = mode, TrimWhitespace = trim };
+        using var csv = CsvReader.Create(Encoding.UTF8.GetBytes(text.ToString()), options);
+        var cache = new CsvValueCache(5);
+        var read = 0;
+        var reused = 0;
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (csv.Read())
+        {
+            read++;
+            for (var i = 0; i < csv.FieldCount; i++)
+            {
+                var value = cache.Get(csv, i);
+                Assert.Equal(csv.GetString(i), value);
+                if (i == 0 && seen.TryGetValue(value, out var before) && ReferenceEquals(before, value)) reused++;
+                if (i == 0) seen[value] = value;
+            }
+        }
+        Assert.Equal(rows, read);
+        Assert.Equal(CsvValueCache.MaxSlots, cache.SlotsOf(0));
+        // Once grown, the catalog's table holds most of its values: most repeats give the string made before.
+        Assert.True(reused > rows / 4, $"only {reused} catalog strings were given again");
+    }
+
     [Fact]
     public void Get_TellsApartValuesThatDifferInOneByteOrInLength()
     {
