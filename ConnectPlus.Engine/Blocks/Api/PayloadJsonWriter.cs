@@ -20,6 +20,9 @@ internal sealed class PayloadJsonWriter : IDisposable
     // Every char that is not printable ASCII written as itself by the encoder: such text takes the slow path.
     private static readonly SearchValues<char> Plain = SearchValues.Create(PlainAscii());
 
+    // The same chars as bytes: narrowed ASCII text is checked after it is copied in.
+    private static readonly SearchValues<byte> PlainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(PlainAscii()));
+
     private readonly ArrayBufferWriter<byte> _escaped = new(256);
     private readonly Utf8JsonWriter _escaper;
     private byte[] _buffer = new byte[4096];
@@ -110,25 +113,27 @@ internal sealed class PayloadJsonWriter : IDisposable
     /// </summary>
     public void WriteProperty(ReadOnlySpan<byte> quotedName, string text, bool raw)
     {
-        var plain = raw ? Ascii.IsValid(text) : !text.AsSpan().ContainsAnyExcept(Plain);
-        if (!plain)
-        {
-            WriteQuotedName(quotedName);
-            if (raw) WriteRawValue(text);
-            else WriteStringValue(text);
-            return;
-        }
+        // One pass narrows the text into the buffer (it stops at the first char that is not ASCII); a JSON string's
+        // bytes are then checked for any the encoder would escape. Nothing counts as written until both agree, so
+        // text that is not plain is written over by the escaping path below, as before.
         var span = Reserve(quotedName.Length + text.Length + 3);
         var at = 0;
         if (_hasElement) span[at++] = (byte)',';
         quotedName.CopyTo(span[at..]);
         at += quotedName.Length;
         if (!raw) span[at++] = (byte)'"';
-        Ascii.FromUtf16(text, span[at..], out var written);
-        at += written;
-        if (!raw) span[at++] = (byte)'"';
-        _length += at;
-        _hasElement = true;
+        if (Ascii.FromUtf16(text, span[at..], out var written) == OperationStatus.Done
+            && (raw || !span.Slice(at, written).ContainsAnyExcept(PlainBytes)))
+        {
+            at += written;
+            if (!raw) span[at++] = (byte)'"';
+            _length += at;
+            _hasElement = true;
+            return;
+        }
+        WriteQuotedName(quotedName);
+        if (raw) WriteRawValue(text);
+        else WriteStringValue(text);
     }
 
     /// <summary>

@@ -247,21 +247,49 @@ internal sealed class PayloadListPlan
     public PayloadTarget[] Required { get; }
 }
 
+/// <summary>A field whose usual values <see cref="PayloadBinding.ValueFor"/> converts without the converter.</summary>
+internal enum PayloadQuickKind : byte
+{
+    /// <summary>Every value goes through <see cref="PayloadValueConverter.Convert"/>.</summary>
+    None,
+    /// <summary>A text field: text that is not blank is the value.</summary>
+    Text,
+    /// <summary>A number written as a number: a plain JSON number is the value.</summary>
+    Number,
+    /// <summary>A whole number written as a number: a plain JSON whole number is the value.</summary>
+    WholeNumber,
+}
+
 /// <summary>A <see cref="PayloadPlan"/> resolved against one input schema: column positions and compiled formulas.</summary>
 internal sealed class PayloadBinding
 {
     private readonly int[] _columns;
     private readonly BoundFormula?[] _formulas;
     private readonly int[] _keys;
+    // Per target: how a column's value is converted when it is the usual kind (see ValueFor).
+    private readonly PayloadQuickKind[] _quick;
 
-    private PayloadBinding(PayloadPlan plan, RecordSchema input, int[] columns, BoundFormula?[] formulas, int[] keys)
+    private PayloadBinding(PayloadPlan plan, RecordSchema input, int[] columns, BoundFormula?[] formulas, int[] keys, bool quick)
     {
         Plan = plan;
         Input = input;
         _columns = columns;
         _formulas = formulas;
         _keys = keys;
+        _quick = new PayloadQuickKind[columns.Length];
+        if (quick)
+        {
+            foreach (var target in plan.Targets) _quick[target.Index] = QuickKind(target.Field);
+        }
     }
+
+    private static PayloadQuickKind QuickKind(PayloadField? field) => field switch
+    {
+        { Type: PayloadFieldType.Text } => PayloadQuickKind.Text,
+        { Type: PayloadFieldType.Number, WriteAsText: false } => PayloadQuickKind.Number,
+        { Type: PayloadFieldType.WholeNumber, WriteAsText: false } => PayloadQuickKind.WholeNumber,
+        _ => PayloadQuickKind.None,
+    };
 
     public PayloadPlan Plan { get; }
 
@@ -269,9 +297,12 @@ internal sealed class PayloadBinding
 
     public bool Groups => _keys.Length > 0;
 
-    /// <summary>Resolves the plan against an input schema.</summary>
+    /// <summary>
+    /// Resolves the plan against an input schema. <c>quick</c> false converts every value with
+    /// <see cref="PayloadValueConverter.Convert"/> (what tests compare the quick conversions with).
+    /// </summary>
     /// <exception cref="BlockException">A source column, a column read by a formula or a group-by column is not in the input.</exception>
-    public static PayloadBinding For(PayloadPlan plan, RecordSchema input, FormulaEnvironment environment, string? file)
+    public static PayloadBinding For(PayloadPlan plan, RecordSchema input, FormulaEnvironment environment, string? file, bool quick = true)
     {
         var where = file is null ? "" : $" (reading {file})";
         var columns = new int[plan.Targets.Count];
@@ -309,7 +340,7 @@ internal sealed class PayloadBinding
                 { Setting = BuildApiPayloadSettings.GroupBySetting, File = file };
             }
         }
-        return new PayloadBinding(plan, input, columns, formulas, keys);
+        return new PayloadBinding(plan, input, columns, formulas, keys, quick);
     }
 
     /// <summary>The row's group key: the key columns' values joined by '|' (a missing value counts as empty).</summary>
@@ -336,6 +367,17 @@ internal sealed class PayloadBinding
         {
             // The usual case: a source column (a formula's and a constant's column is -1, which fails this test).
             raw = row.Values[column];
+            // The usual values of the usual fields, as PayloadValueConverter.Convert gives them, without its walk:
+            // text that does not start with white space (so is not blank), and plain JSON numbers (which start
+            // with '-' or a digit, so are not blank either).
+            switch (_quick[index])
+            {
+                case PayloadQuickKind.Text when raw is { Length: > 0 } && !char.IsWhiteSpace(raw[0]):
+                    return PayloadValue.OfText(raw);
+                case PayloadQuickKind.Number when raw is not null && PayloadValueConverter.IsPlainNumber(raw, whole: false):
+                case PayloadQuickKind.WholeNumber when raw is not null && PayloadValueConverter.IsPlainNumber(raw, whole: true):
+                    return PayloadValue.OfNumberText(raw);
+            }
         }
         else if (_formulas[index] is { } formula)
         {
