@@ -137,12 +137,17 @@ internal static class V2BulkAnswerReader
 
     /// <summary>
     /// <paramref name="total"/> as <see cref="decimal.ToString(IFormatProvider)"/> writes it in the invariant culture;
-    /// a whole number below 1024 without decimals (120, not 120.0) is the same text, kept once.
+    /// a whole number below 1024 without decimals (120, not 120.0) is the same text, kept once; a larger one
+    /// without decimals is its digits, as <see cref="long.ToString(IFormatProvider)"/> writes them (faster).
     /// </summary>
     internal static string? PointsText(decimal? total)
     {
         if (total is not { } value) return null;
-        if (value.Scale == 0 && !decimal.IsNegative(value) && value < SmallWholeNumbers.Length) return SmallWholeNumbers[(int)value];
+        if (value.Scale == 0 && !decimal.IsNegative(value))
+        {
+            if (value < SmallWholeNumbers.Length) return SmallWholeNumbers[(int)value];
+            if (value <= long.MaxValue) return ((long)value).ToString(CultureInfo.InvariantCulture);
+        }
         return value.ToString(CultureInfo.InvariantCulture);
     }
 

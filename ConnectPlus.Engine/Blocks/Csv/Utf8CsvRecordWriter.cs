@@ -93,11 +93,34 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(map);
         ObjectDisposedException.ThrowIf(_disposed, this);
         StartRecord(map.Length);
+        // The buffer and the position stay in locals for the whole record; WriteField's steps, field by field.
+        var buffer = _buffer;
+        var at = _length;
+        var always = _always;
+        var separator = _separator;
         for (var i = 0; i < map.Length; i++)
         {
             var index = map[i];
-            WriteField((uint)index < (uint)values.Length ? values[index] : null, i == 0);
+            var text = ((uint)index < (uint)values.Length ? values[index] : null).AsSpan();
+            // Separator, quotes and every UTF-16 unit as up to 3 bytes (a doubled quote takes 2).
+            if (buffer.Length - at < 3 + (3L * text.Length))
+            {
+                _length = at;
+                Grow(3 + (3L * text.Length));
+                buffer = _buffer;
+            }
+            if (i != 0) buffer[at++] = separator;
+            if (always) buffer[at++] = (byte)'"';
+            if (TryPlainAscii(text, buffer.AsSpan(at)))
+            {
+                at += text.Length;
+                if (always) buffer[at++] = (byte)'"';
+                continue;
+            }
+            if (always) at--;
+            at += WriteOther(text, buffer.AsSpan(at));
         }
+        _length = at;
         EndRecord(map.Length == 1 && string.IsNullOrEmpty((uint)map[0] < (uint)values.Length ? values[map[0]] : null));
     }
 

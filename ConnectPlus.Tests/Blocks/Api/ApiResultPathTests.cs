@@ -77,6 +77,11 @@ public sealed class ApiResultPathTests
     [InlineData("-0.0")]
     [InlineData("-5")]
     [InlineData("12.5")]
+    [InlineData("9223372036854775806")]
+    [InlineData("9223372036854775807")]
+    [InlineData("9223372036854775808")]
+    [InlineData("-9223372036854775808")]
+    [InlineData("1024.0")]
     [InlineData("79228162514264337593543950335")]
     public void PointsText_IsTheDecimalsInvariantText(string number)
     {
@@ -96,6 +101,28 @@ public sealed class ApiResultPathTests
             Assert.Equal(tenth.ToString(CultureInfo.InvariantCulture), V2BulkAnswerReader.PointsText(tenth));
         }
         Assert.Null(V2BulkAnswerReader.PointsText(null));
+    }
+
+    [Fact]
+    public void PointsText_IsTheDecimalsInvariantText_ForWholeNumbersOfEverySize()
+    {
+        // Whole numbers of 1 to 29 digits (around long's limits too), as awarded points sum up (scale 0) and as
+        // the general reader parses them with decimals (120.00: scale 2), of both signs.
+        var random = new Random(20261128);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var digits = 1 + random.Next(29);
+            var text = string.Concat(Enumerable.Range(0, digits).Select(i => (char)('0' + random.Next(i == 0 && digits > 1 ? 1 : 0, 10))));
+            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)) continue;
+            foreach (var candidate in new[] { value, -value, decimal.Round(value / 10), value + 0.00m, 1024m + random.Next(100_000) })
+            {
+                Assert.Equal(candidate.ToString(CultureInfo.InvariantCulture), V2BulkAnswerReader.PointsText(candidate));
+            }
+        }
+        foreach (var edge in new[] { (decimal)long.MaxValue, long.MaxValue - 1m, long.MaxValue + 1m, (decimal)long.MinValue, decimal.MaxValue, 1023m, 1024m })
+        {
+            Assert.Equal(edge.ToString(CultureInfo.InvariantCulture), V2BulkAnswerReader.PointsText(edge));
+        }
     }
 
     // ---- the scanner (fast path of the answer reader) -------------------------------------------

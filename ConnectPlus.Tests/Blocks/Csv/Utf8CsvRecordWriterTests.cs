@@ -82,6 +82,78 @@ public sealed class Utf8CsvRecordWriterTests
     }
 
     [Theory]
+    [InlineData(CsvQuoting.WhenNeeded, true)]
+    [InlineData(CsvQuoting.Always, true)]
+    [InlineData(CsvQuoting.WhenNeeded, false)]
+    [InlineData(CsvQuoting.Always, false)]
+    public async Task WriteRecord_WritesCsvWritersBytes_WhenALongFieldGrowsTheBufferInTheMiddleOfARecord(CsvQuoting quoting, bool flush)
+    {
+        // Long fields after short ones of the same record, arriving with the buffer more or less full (and, unflushed,
+        // with it grown several times): the fields before and after the growth must stay as written.
+        var options = CsvWriterOptions.Default with { Quoting = quoting };
+        var random = new Random(quoting == CsvQuoting.Always ? 11 : 12);
+        var rows = new List<string?[]>();
+        for (var n = 0; n < 400; n++)
+        {
+            if (n % 37 == 5)
+            {
+                var length = random.Next(5_000, 70_000);
+                var longField = random.Next(3) switch
+                {
+                    0 => new string('x', length),
+                    1 => string.Concat(Enumerable.Range(0, length / 4).Select(_ => Pieces[random.Next(Pieces.Length)])),
+                    _ => string.Concat(Enumerable.Repeat("é€😀,\"", length / 8)),
+                };
+                rows.Add(["a", Pieces[random.Next(Pieces.Length)], longField, "b\"c", random.Next(2) == 0 ? null : longField[..(length / 3)]]);
+            }
+            else
+            {
+                rows.Add(Row(random, 5));
+            }
+        }
+
+        await AssertSameBytes(options, ["h1", "h2", "h3", "h4", "h5"], rows, [0, 1, 2, 3, 4], flush);
+    }
+
+    [Theory]
+    [InlineData(CsvQuoting.WhenNeeded)]
+    [InlineData(CsvQuoting.Always)]
+    public async Task WriteRecord_WritesCsvWritersBytes_ForBillRowsThatRepeatTheirValues(CsvQuoting quoting)
+    {
+        // Rows as the CSV reader and the API sink give them: a bill's values on each of its lines as the same string,
+        // or as equal but other strings, or changing from line to line; result columns of a few strings; a map that
+        // reorders, repeats and reads beyond the row. Over several flushes.
+        var options = CsvWriterOptions.Default with { Quoting = quoting };
+        var random = new Random(quoting == CsvQuoting.Always ? 21 : 22);
+        string[] statuses = ["success", "already_delivered", "a,b", "q\"q", "é"];
+        var rows = new List<string?[]>();
+        while (rows.Count < 20_000)
+        {
+            var bill = Row(random, 6);
+            var entity = random.Next(4) == 0 ? null : random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var status = statuses[random.Next(statuses.Length)];
+            for (var line = random.Next(1, 5); line > 0; line--)
+            {
+                var values = Row(random, 10);
+                for (var i = 0; i < 6; i++)
+                {
+                    values[i] = random.Next(4) switch
+                    {
+                        0 => bill[i] is null ? null : new string(bill[i].AsSpan()),
+                        1 => Pieces[random.Next(Pieces.Length)],
+                        _ => bill[i],
+                    };
+                }
+                values[7] = status;
+                values[8] = entity;
+                rows.Add(values);
+            }
+        }
+
+        await AssertSameBytes(options, null, rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 0, 12]);
+    }
+
+    [Theory]
     [InlineData(CsvQuoting.WhenNeeded)]
     [InlineData(CsvQuoting.Always)]
     public async Task WriteRecord_WritesARecordOfOneEmptyFieldAsCsvWriterDoes(CsvQuoting quoting)
@@ -180,10 +252,10 @@ public sealed class Utf8CsvRecordWriterTests
         return row;
     }
 
-    private static async Task AssertSameBytes(CsvWriterOptions options, string[]? header, List<string?[]> rows, int[] map)
+    private static async Task AssertSameBytes(CsvWriterOptions options, string[]? header, List<string?[]> rows, int[] map, bool flush = true)
     {
         var expected = await WithCsvWriter(options, header, rows, map);
-        var actual = await WithFastWriter(options, header, rows, map);
+        var actual = await WithFastWriter(options, header, rows, map, flush);
 
         Assert.True(Utf8CsvRecordWriter.Supports(options));
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"First difference at byte {FirstDifference(expected, actual)} of {expected.Length}: expected {Around(expected, actual, expected)}, got {Around(expected, actual, actual)}");
@@ -206,7 +278,8 @@ public sealed class Utf8CsvRecordWriterTests
         return stream.ToArray();
     }
 
-    private static async Task<byte[]> WithFastWriter(CsvWriterOptions options, string[]? header, List<string?[]> rows, int[] map)
+    // flush: as Write CSV does (the buffer is written whenever it is full); otherwise it grows to hold everything.
+    private static async Task<byte[]> WithFastWriter(CsvWriterOptions options, string[]? header, List<string?[]> rows, int[] map, bool flush)
     {
         var stream = new MemoryStream();
         await using (var csv = Utf8CsvRecordWriter.Create(stream, options))
@@ -215,7 +288,7 @@ public sealed class Utf8CsvRecordWriterTests
             foreach (var row in rows)
             {
                 csv.WriteRecord(row, map);
-                if (csv.IsFull) await csv.FlushBufferAsync(CancellationToken.None);
+                if (flush && csv.IsFull) await csv.FlushBufferAsync(CancellationToken.None);
             }
         }
         return stream.ToArray();
