@@ -32,11 +32,12 @@ internal sealed class CliProcess : IDisposable
     /// Starts the app with these arguments (a verb runs the CLI; none starts the web host) and extra environment
     /// variables, in <paramref name="workingDirectory"/> when given (where ./data and ./runs land by default).
     /// </summary>
-    public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="app">The app's ConnectPlus.Web.dll: by default the build beside the tests (a published copy, for instance).</param>
+    public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string? app = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.dll"));
+        start.ArgumentList.Add(app ?? Path.Combine(AppContext.BaseDirectory, "ConnectPlus.Web.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return new CliProcess(Process.Start(start)!);

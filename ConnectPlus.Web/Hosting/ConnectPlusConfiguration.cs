@@ -60,7 +60,21 @@ public static class ConnectPlusConfiguration
     /// working folder recursively — the SQLite database, the runs folder and local connections' folders usually below it —
     /// and handle a file event for each write of every run (1.4–1.9% of a host's CPU during runs, measured with perf).
     /// </summary>
-    public static WebApplicationOptions HostOptions(string[] args) => new() { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] };
+    /// <remarks>
+    /// A published app's web root (<c>wwwroot</c>: the UI's styles and scripts) is the one beside the executable, whatever the
+    /// working folder: the working folder holds <c>./data</c> and <c>./runs</c> and may be anywhere (a service's data folder), and
+    /// a web root looked for there is missing, so every style and script was answered empty and the UI was neither styled nor
+    /// interactive. A build run with <c>dotnet run</c> has no <c>wwwroot</c> beside it and keeps the default (the project's
+    /// files, through the development manifest).
+    /// </remarks>
+    public static WebApplicationOptions HostOptions(string[] args) => HostOptions(args, AppContext.BaseDirectory);
+
+    /// <summary><see cref="HostOptions(string[])"/> for an executable in <paramref name="baseDirectory"/> (tests).</summary>
+    internal static WebApplicationOptions HostOptions(string[] args, string baseDirectory)
+    {
+        var webRoot = Path.Combine(baseDirectory, "wwwroot");
+        return new() { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"], WebRootPath = Directory.Exists(webRoot) ? webRoot : null };
+    }
 
     /// <summary>Where appsettings.json is read from: beside the executable.</summary>
     public static string SettingsFilePath() => Path.Combine(AppContext.BaseDirectory, "appsettings.json");
