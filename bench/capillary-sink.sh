@@ -5,9 +5,10 @@
 #
 # usage: bench/capillary-sink.sh [--bills "100000 1000000"] [--members 10000] [--batch 100]
 #                                [--parallel 4] [--port 5077] [--rounds 1] [--warmup 3] [--host-warmup 5]
-#                                [--skip-build] [--pin]
+#                                [--skip-build] [--pin] [--only "plain pipeline host sink"]
 #        --pin: the sandbox on CPU 0, the plain loop, the CLI and the engine host on CPU 1 (taskset), as when
 #        the API has machines of its own; without it they all share every core.
+#        --only: the runs each round makes (plain always: shares are of it); "plain host" fits more rounds in the time.
 # exit:  0 all runs done; 1 a step failed; 2 usage.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ WARMUP=3
 HOST_WARMUP=5
 BUILD=1
 PIN=0
+ONLY="plain pipeline host sink"
 APP_DIR="$ROOT/bench/out/app"
 CLI="$APP_DIR/ConnectPlus.Web"
 BENCH="$ROOT/bench/ConnectPlus.Bench/bin/Release/net10.0/ConnectPlus.Bench"
@@ -32,7 +34,7 @@ SINK_ONLY_FLOW="$ROOT/bench/capillary-payload-file.json"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$1" >&2; exit "${2:-1}"; }
-usage() { sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -46,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --host-warmup) [[ $# -ge 2 ]] || usage; HOST_WARMUP="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --pin) PIN=1; shift ;;
+    --only) [[ $# -ge 2 ]] || usage; ONLY="${2//,/ }"; shift 2 ;;
     -h|--help) usage ;;
     *) printf 'bench: unknown option %s\n' "$1" >&2; usage ;;
   esac
@@ -53,6 +56,12 @@ done
 for n in $BILLS $MEMBERS $BATCH $PARALLEL $PORT $ROUNDS $WARMUP; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "numbers must be whole and above 0; got '$n'." 2
 done
+
+for what in $ONLY; do
+  [[ "$what" =~ ^(plain|pipeline|host|sink)$ ]] || die "--only takes plain, pipeline, host and sink; got '$what'." 2
+done
+[[ " $ONLY " == *" plain "* ]] || ONLY="plain $ONLY"
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 command -v dotnet >/dev/null || die "dotnet is not on the PATH: install the .NET 10 SDK first."
@@ -174,7 +183,7 @@ for n in $BILLS; do
   done
 
   for round in $(seq 1 "$ROUNDS"); do
-    say "== $n bills, round $round of $ROUNDS: plain loop, pipeline (CLI), pipeline (engine host), sink alone (each on a fresh sandbox)"
+    say "== $n bills, round $round of $ROUNDS: $ONLY (plain loop, pipeline: CLI, host: engine host, sink alone; each on a fresh sandbox)"
     fresh_sandbox
     a=$(app_cpu)
     "${CLIENT_CPU[@]}" "$BENCH" capillary-post --url "$SANDBOX" --payloads "$dir/payloads/payloads.csv" --batch "$BATCH" --parallel "$PARALLEL" --report "$dir/plain.txt" \
@@ -182,6 +191,7 @@ for n in $BILLS; do
     b=$(app_cpu)
     results+=("$n|$round|plain|$(value "$dir/plain.txt" seconds)|$(value "$dir/plain.txt" cpu_seconds)|$(minus "$b" "$a")|-|$(sandbox_bills)")
 
+    if wants pipeline; then
     fresh_sandbox
     run="$dir/run"
     rm -rf "$run"; mkdir -p "$run/input" "$run/results"; cp "$dir/bills.csv" "$run/input/"
@@ -197,7 +207,9 @@ for n in $BILLS; do
     [[ $status -eq 0 ]] || die "the pipeline run failed (exit $status); see $run/cli.log."
     grep -E '^(read|payload|capillary|success) |^Outcome|^Run CPU' "$run/cli.log" || true
     results+=("$n|$round|pipeline|$(run_seconds "$run/cli.log")|$(run_cpu "$run/cli.log")|$(minus "$b" "$a")|$(value "$run/measure.txt" peak_rss_mb)|$(sandbox_bills)")
+    fi
 
+    if wants host; then
     fresh_sandbox
     a=$(app_cpu); h=$(app_cpu "$HOST_APP")
     host_run "$dir/host.txt" "round-$round-bills.csv"
@@ -205,7 +217,9 @@ for n in $BILLS; do
     head -n 1 "$dir/host.txt.log"
     peak=$(host_peak)
     results+=("$n|$round|host|$(value "$dir/host.txt" seconds)|$(minus "$g" "$h")|$(minus "$b" "$a")|$peak/+$((peak - HOST_BASE))|$(sandbox_bills)")
+    fi
 
+    if wants sink; then
     fresh_sandbox
     only="$dir/sink-only"
     rm -rf "$only"; mkdir -p "$only/input"; cp "$dir/payloads/payloads.csv" "$only/input/"
@@ -216,6 +230,7 @@ for n in $BILLS; do
       || die "the sink-only run failed; see $only/cli.log."
     b=$(app_cpu)
     results+=("$n|$round|sink|$(run_seconds "$only/cli.log")|$(run_cpu "$only/cli.log")|$(minus "$b" "$a")|$(value "$only/measure.txt" peak_rss_mb)|$(sandbox_bills)")
+    fi
   done
 done
 
@@ -237,5 +252,17 @@ LC_ALL=C awk -F'|' '
     share = plain[n, round] > 0 ? sprintf("%7.0f%%", 100 * rate / plain[n, round]) : "      -"
     client = cpu == "-" || cpu == "" ? "-" : sprintf("%.1f", cpu * 1e6 / n)
     printf "%-9d %5d %-9s %9.0f %8s %11s %12.1f %10s %s\n", n, round, what, rate, share, client, app * 1e6 / n, peak, got
-    sum[n, what] += rate; cnt[n, what]++
+    if (what != "plain" && plain[n, round] > 0) { k = n SUBSEP what; c = ++cnt[k]; share_of[k, c] = 100 * rate / plain[n, round]; if (!(k in seen)) { seen[k] = 1; order[++kinds] = k } }
+  }
+  END {
+    # The median share of each kind of run over the rounds: one round says little on a box whose speed drifts.
+    if (kinds > 0) print ""
+    for (i = 1; i <= kinds; i++) {
+      k = order[i]; c = cnt[k]; split(k, parts, SUBSEP)
+      for (a = 1; a <= c; a++) v[a] = share_of[k, a]
+      for (a = 2; a <= c; a++) { x = v[a]; for (b = a - 1; b >= 1 && v[b] > x; b--) v[b + 1] = v[b]; v[b + 1] = x }
+      median = c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
+      line = ""; for (a = 1; a <= c; a++) line = line sprintf(" %.0f", share_of[k, a])
+      printf "median %-9s %s bills: %3.0f%% of the plain loop over %d round(s) (%%:%s)\n", parts[2], parts[1], median, c, line
+    }
   }' <<<"$(printf '%s\n' "${results[@]}")"
