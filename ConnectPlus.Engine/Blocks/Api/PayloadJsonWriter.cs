@@ -179,12 +179,8 @@ internal sealed class PayloadJsonWriter : IDisposable
 
     private void WriteQuotedName(ReadOnlySpan<byte> quotedName)
     {
-        var span = Reserve(quotedName.Length + 1);
-        var at = 0;
-        if (_hasElement) span[at++] = (byte)',';
-        quotedName.CopyTo(span[at..]);
-        _length += at + quotedName.Length;
-        _hasElement = true;
+        // "name": is written as a raw property is; its value follows.
+        WriteRawProperty(quotedName);
         _afterName = true;
     }
 

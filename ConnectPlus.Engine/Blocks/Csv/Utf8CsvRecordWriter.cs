@@ -79,7 +79,10 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(fields);
         ObjectDisposedException.ThrowIf(_disposed, this);
         StartRecord(fields.Count);
-        for (var i = 0; i < fields.Count; i++) WriteField(fields[i], i == 0);
+        var buffer = _buffer;
+        var at = _length;
+        for (var i = 0; i < fields.Count; i++) at = WriteField(ref buffer, at, fields[i], i == 0);
+        _length = at;
         EndRecord(fields.Count == 1 && string.IsNullOrEmpty(fields[0]));
     }
 
@@ -93,32 +96,12 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(map);
         ObjectDisposedException.ThrowIf(_disposed, this);
         StartRecord(map.Length);
-        // The buffer and the position stay in locals for the whole record; WriteField's steps, field by field.
         var buffer = _buffer;
         var at = _length;
-        var always = _always;
-        var separator = _separator;
         for (var i = 0; i < map.Length; i++)
         {
             var index = map[i];
-            var text = ((uint)index < (uint)values.Length ? values[index] : null).AsSpan();
-            // Separator, quotes and every UTF-16 unit as up to 3 bytes (a doubled quote takes 2).
-            if (buffer.Length - at < 3 + (3L * text.Length))
-            {
-                _length = at;
-                Grow(3 + (3L * text.Length));
-                buffer = _buffer;
-            }
-            if (i != 0) buffer[at++] = separator;
-            if (always) buffer[at++] = (byte)'"';
-            if (TryPlainAscii(text, buffer.AsSpan(at)))
-            {
-                at += text.Length;
-                if (always) buffer[at++] = (byte)'"';
-                continue;
-            }
-            if (always) at--;
-            at += WriteOther(text, buffer.AsSpan(at));
+            at = WriteField(ref buffer, at, (uint)index < (uint)values.Length ? values[index] : null, i == 0);
         }
         _length = at;
         EndRecord(map.Length == 1 && string.IsNullOrEmpty((uint)map[0] < (uint)values.Length ? values[map[0]] : null));
@@ -156,25 +139,32 @@ internal sealed class Utf8CsvRecordWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes a field at <paramref name="at"/> of <paramref name="buffer"/> (the record's buffer and position, kept in
+    /// the caller's locals for the whole record; <see cref="_length"/> is set only when the buffer must grow) and
+    /// returns the position after it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteField(string? value, bool first)
+    private int WriteField(ref byte[] buffer, int at, string? value, bool first)
     {
         var text = value.AsSpan();
         // Separator, quotes and every UTF-16 unit as up to 3 bytes (a doubled quote takes 2).
-        Reserve(3 + (3L * text.Length));
-        var buffer = _buffer;
-        var at = _length;
+        if (buffer.Length - at < 3 + (3L * text.Length))
+        {
+            _length = at;
+            Grow(3 + (3L * text.Length));
+            buffer = _buffer;
+        }
         if (!first) buffer[at++] = _separator;
         if (_always) buffer[at++] = (byte)'"';
         if (TryPlainAscii(text, buffer.AsSpan(at)))
         {
             at += text.Length;
             if (_always) buffer[at++] = (byte)'"';
-            _length = at;
-            return;
+            return at;
         }
         if (_always) at--;
-        _length = at + WriteOther(text, buffer.AsSpan(at));
+        return at + WriteOther(text, buffer.AsSpan(at));
     }
 
     // The usual field: ASCII without a separator, quote, CR or LF, copied a byte per char. Short fields are
