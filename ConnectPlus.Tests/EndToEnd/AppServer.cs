@@ -1,3 +1,4 @@
+using ConnectPlus.Tests.Harness;
 using ConnectPlus.Tests.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
@@ -48,7 +49,7 @@ public sealed class AppServer : IAsyncLifetime
     /// <summary>Saves a full-page screenshot under artifacts/screenshots/.</summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        var folder = Path.Combine((TestRepository.Find() ?? Path.GetTempPath()), "artifacts", "screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
@@ -57,13 +58,4 @@ public sealed class AppServer : IAsyncLifetime
 
     /// <summary>Debian's Chromium (test.sh installs it); CHROMIUM_PATH overrides.</summary>
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConnectPlus.sln"))) return dir.FullName;
-        }
-        return Path.GetTempPath();
-    }
 }

@@ -1,5 +1,6 @@
 using ConnectPlus.Engine.Data;
 using ConnectPlus.Engine.Expressions;
+using ConnectPlus.Tests.Harness;
 
 namespace ConnectPlus.Tests.Expressions;
 
@@ -70,7 +71,7 @@ public sealed class FormulaLibraryTests
     [Fact]
     public void FormulasPage_HasTheGeneratedFunctionReference()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "formulas.md");
+        var path = Path.Combine(TestRepository.Root, "docs", "formulas.md");
         var page = File.ReadAllText(path).ReplaceLineEndings("\n");
         var generated = FormulaFunctions.ReferenceMarkdown();
         var start = page.IndexOf(ReferenceStart, StringComparison.Ordinal);
@@ -91,17 +92,8 @@ public sealed class FormulaLibraryTests
     [MemberData(nameof(FunctionNames))]
     public void FormulasPage_ListsEveryFunction(string name)
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "formulas.md"));
+        var page = File.ReadAllText(Path.Combine(TestRepository.Root, "docs", "formulas.md"));
 
         Assert.Contains($"`{FormulaFunctions.Find(name)!.Signature}`", page, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ConnectPlus.sln"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("ConnectPlus.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class PublishedAppTests
     /// <summary>Publishes the app already built beside the tests (same configuration, no build: seconds).</summary>
     private static async Task PublishAsync(string output)
     {
-        var root = RepositoryRoot();
+        var root = TestRepository.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
         foreach (var argument in new[] { "publish", Path.Combine(root, "ConnectPlus.Web", "ConnectPlus.Web.csproj"), "--no-build", "-c", configuration, "-o", output, "-nologo", "-v", "quiet" })
@@ -94,15 +94,6 @@ public sealed partial class PublishedAppTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConnectPlus.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"No ConnectPlus.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex("""<(?:link[^>]*rel="stylesheet"[^>]*href|script[^>]*src)="(?<url>[^"]+)"[^>]*>""")]

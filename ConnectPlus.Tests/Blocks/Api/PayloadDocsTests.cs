@@ -1,4 +1,5 @@
 using ConnectPlus.Engine.Blocks.Api;
+using ConnectPlus.Tests.Harness;
 
 namespace ConnectPlus.Tests.Blocks.Api;
 
@@ -10,7 +11,7 @@ public sealed class PayloadDocsTests
     [Fact]
     public void PayloadPage_HasTheGeneratedEndpointReference()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "build-api-payload.md");
+        var path = Path.Combine(TestRepository.Root, "docs", "build-api-payload.md");
         var page = File.ReadAllText(path).ReplaceLineEndings("\n");
         var generated = PayloadTemplates.ReferenceMarkdown();
         var start = page.IndexOf(ReferenceStart, StringComparison.Ordinal);
@@ -37,14 +38,5 @@ public sealed class PayloadDocsTests
         Assert.Contains("| `lineItemsV2[].qty` | number |  | JSON number |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `identifierValue` | text | yes when type is REGULAR or RETURN | JSON string |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `extended_fields.<name>` | text (names of your choice) |  | `{\"field\": [{\"name\": …, \"value\": …}]}` |", markdown, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ConnectPlus.sln"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("ConnectPlus.sln not found above " + AppContext.BaseDirectory);
     }
 }
