@@ -57,7 +57,6 @@ public sealed class GroupCommit<T>(Func<List<T>, CancellationToken, Task> commit
         TimeSpan wait;
         while (_lastCommit != 0 && (wait = gather - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCommit)) > TimeSpan.Zero)
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
-        _lastCommit = System.Diagnostics.Stopwatch.GetTimestamp();
         List<T> group;
         TaskCompletionSource done;
         lock (_pendingLock)
@@ -68,6 +67,9 @@ public sealed class GroupCommit<T>(Func<List<T>, CancellationToken, Task> commit
         try
         {
             OnCommit?.Invoke(group.Count);
+            // The gather counts from here, as the commit starts: a thread held up between the wait above and this
+            // point (preempted, or compiling the first time through) must not shorten the next group's gathering.
+            _lastCommit = System.Diagnostics.Stopwatch.GetTimestamp();
             await commit(group, cancellationToken).ConfigureAwait(false);
             done.SetResult();
         }

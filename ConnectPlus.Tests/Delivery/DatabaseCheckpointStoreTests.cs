@@ -65,7 +65,7 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
         for (var i = 1; i < starts.Count; i++)
         {
             var apart = System.Diagnostics.Stopwatch.GetElapsedTime(starts[i - 1], starts[i]);
-            Assert.True(apart >= TimeSpan.FromMilliseconds(79), $"commit {i} started {apart.TotalMilliseconds:F1} ms after the one before");
+            Assert.True(apart >= TimeSpan.FromMilliseconds(80), $"commit {i} started {apart.TotalMilliseconds:F1} ms after the one before");
         }
         Assert.Equal(3, (await store.LoadAsync(_dataflow, "capillary", CancellationToken.None)).Count);
     }
