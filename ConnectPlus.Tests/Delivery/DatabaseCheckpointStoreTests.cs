@@ -20,7 +20,7 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
 
         var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
         hold.WaitUntilStarted();
-        var rest = Enumerable.Range(1, 20).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
+        var rest = await RecordFromOtherThreadsAsync(store, 1, 20);
         // Every one of them is waiting: none can finish before the commit it joins.
         await Task.Delay(200);
         Assert.All(rest, t => Assert.False(t.IsCompleted));
@@ -41,8 +41,7 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
         using var hold = new FirstCommitHold(store);
         var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
         hold.WaitUntilStarted();
-        var group = Enumerable.Range(1, 3).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
-        await Task.Delay(200);
+        var group = await RecordFromOtherThreadsAsync(store, 1, 3);
         hold.Release();
         await Task.WhenAll(group.Append(first));
 
@@ -100,9 +99,7 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
         using var hold = new FirstCommitHold(store);
         var first = Task.Run(() => store.RecordAsync(Batch(0), CancellationToken.None));
         hold.WaitUntilStarted();
-        var rest = Enumerable.Range(1, 450).Select(b => Task.Run(() => store.RecordAsync(Batch(b), CancellationToken.None))).ToList();
-        await WaitForAsync(() => rest.Count(t => !t.IsCompleted) == 450);
-        await Task.Delay(100);
+        var rest = await RecordFromOtherThreadsAsync(store, 1, 450);
         hold.Release();
         await Task.WhenAll(rest.Append(first));
 
@@ -112,10 +109,25 @@ public sealed class DatabaseCheckpointStoreTests(SqliteTestDatabase database) : 
         Assert.All(loaded, c => Assert.Equal(("x3-" + c.Batch, DateTimeOffset.UnixEpoch.AddDays(c.Batch)), (c.Digest, c.At)));
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
+    /// <summary>
+    /// Records the batches from thread-pool threads while the first commit is held, and returns once every one is
+    /// pending (<see cref="DatabaseCheckpointStore.RecordAsync"/> adds it before it first waits): a fixed sleep
+    /// instead left a group short on a loaded machine, where some of the threads had not run yet.
+    /// </summary>
+    private async Task<List<Task>> RecordFromOtherThreadsAsync(DatabaseCheckpointStore store, int from, int count)
     {
-        for (var i = 0; i < 300 && !condition(); i++) await Task.Delay(20);
-        Assert.True(condition());
+        var pending = 0;
+        var recording = Enumerable.Range(from, count).Select(b => Task.Run(() =>
+        {
+            var recorded = store.RecordAsync(Batch(b), CancellationToken.None);
+            Interlocked.Increment(ref pending);
+            return recorded;
+        })).ToList();
+        // Generous for a busy machine; it ends as soon as the last one is pending.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref pending) < count && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
+        Assert.Equal(count, Volatile.Read(ref pending));
+        return recording;
     }
 
     /// <summary>Every stored column of the dataflow's one checkpoint but its id and dataflow, as the database holds it.</summary>
