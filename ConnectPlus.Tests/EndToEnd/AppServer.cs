@@ -19,6 +19,9 @@ public sealed class AppServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Playwright's expectations give up after 5 s by default, short for a Blazor circuit on a busy machine;
+        // they still end as soon as the page shows what they wait for.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
