@@ -110,7 +110,8 @@ if ! dotnet build ConnectPlus.sln -c Debug -warnaserror --nologo -v minimal > "$
 fi
 
 echo "== testing"
-dotnet test ConnectPlus.sln --no-build --nologo \
+# TEST_FILTER (a dotnet test --filter expression) runs only some tests, with the same servers.
+dotnet test ConnectPlus.sln --no-build --nologo ${TEST_FILTER:+--filter "$TEST_FILTER"} \
   --logger "trx;LogFilePrefix=results" --results-directory "$results" \
   --logger "console;verbosity=normal" 2>&1 | tee "$results/test.log" | grep -E -A3 "^\s+Failed [A-Z]" | grep -vE "^\s+(Passed|Skipped) |Stack Trace|^--$" 
 status=${PIPESTATUS[0]}
