@@ -318,7 +318,9 @@ internal sealed class ApiDelivery : IDisposable
         var c = CultureInfo.InvariantCulture;
         var text = string.Create(c, $"{_items:N0} items: {_sender.Requests:N0} requests ({_sender.Retries:N0} retries");
         if (_sender.Waited > TimeSpan.Zero) text += string.Create(c, $", {_sender.Waited.TotalSeconds:0} s waited on slow-down answers");
-        text += string.Create(c, $"); {_rejectedItems:N0} items rejected");
+        text += ")";
+        if (_sender.AnswerTimes.Describe() is { } answers) text += "; answers in " + answers;
+        text += string.Create(c, $"; {_rejectedItems:N0} items rejected");
         if (_alreadyDelivered > 0) text += string.Create(c, $", {_alreadyDelivered:N0} already delivered");
         if (_skippedBatches > 0) text += string.Create(c, $", {_skippedItems:N0} skipped in {_skippedBatches:N0} batches delivered by an earlier run");
         _context.Log(RunLogLevel.Info, text + string.Create(c, $"; {_results.SucceededRows:N0} rows succeeded, {_results.RejectedRows:N0} rows rejected."));

@@ -20,6 +20,9 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
     public long Retries => Interlocked.Read(ref _retries);
     public TimeSpan Waited => TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks));
 
+    /// <summary>How long each answered attempt waited for its answer (sign-in included when it had to sign in).</summary>
+    public AnswerTimes AnswerTimes { get; } = new();
+
     public async Task<BatchOutcome> SendAsync(ApiBatch batch, CancellationToken cancellationToken)
     {
         using var body = new PooledBody(EstimateSize(batch));
@@ -45,9 +48,11 @@ internal sealed class ApiRequestSender(IApiClient client, IApiTarget target, Api
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _requests);
             ApiResponse response;
+            var started = time.GetTimestamp();
             try
             {
                 response = await client.SendAsync(target.Method, target.Url, body.Written, policy.Headers, cancellationToken).ConfigureAwait(false);
+                AnswerTimes.Add(time.GetElapsedTime(started));
             }
             catch (ConnectionException ex) when (ex.Transient)
             {

@@ -283,7 +283,10 @@ public sealed class ApiResultPathTests
         var (with, without) = (linked.Run.Blocks.Single(b => b.NodeId == "block"), unlinked.Run.Blocks.Single(b => b.NodeId == "block"));
         Assert.Equal((11L, 22L - 6L, 6L), (with.RowsIn, with.RowsOut, with.Rejected));
         Assert.Equal((with.RowsIn, with.RowsOut, with.Rejected), (without.RowsIn, without.RowsOut, without.Rejected));
-        Assert.Equal(Log(linked.Observer), Log(unlinked.Observer));
+        // The same log, but for how long the answers took (a real clock).
+        static IEnumerable<string> Timeless(RecordingObserver observer) =>
+            Log(observer).Select(l => System.Text.RegularExpressions.Regex.Replace(l, "; answers in [^;]*", ""));
+        Assert.Equal(Timeless(linked.Observer), Timeless(unlinked.Observer));
         Assert.Contains(Log(linked.Observer), l => l.Contains("16 rows succeeded, 6 rows rejected", StringComparison.Ordinal));
         Assert.Equal(Rejects(linked.Observer), Rejects(unlinked.Observer));
         Assert.Equal(6, Rejects(linked.Observer).Count);
