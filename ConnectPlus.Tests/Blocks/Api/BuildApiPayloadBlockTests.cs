@@ -12,12 +12,7 @@ public sealed class BuildApiPayloadBlockTests
 
     private static PayloadMapping[] V2Mapping(params PayloadMapping[] extra) =>
     [
-        Map("identifierType", constant: "mobile"),
-        Map("identifierValue", "mobile"),
-        Map("type", constant: "REGULAR"),
-        Map("billNumber", "bill"),
-        Map("billingDate", "date"),
-        Map("billAmount", "amount"),
+        .. V2BillHead(),
         Map("paymentModes[].mode", "mode"),
         Map("lineItemsV2[].itemCode", "sku"),
         Map("lineItemsV2[].qty", "qty"),

@@ -7,15 +7,7 @@ namespace ConnectPlus.Tests.Blocks.Api;
 
 public sealed class BuildApiPayloadSettingsTests
 {
-    private static readonly PayloadMapping[] Complete =
-    [
-        Map("identifierType", constant: "mobile"),
-        Map("identifierValue", "mobile"),
-        Map("type", constant: "REGULAR"),
-        Map("billNumber", "bill"),
-        Map("billingDate", "date"),
-        Map("billAmount", "amount"),
-    ];
+    private static readonly PayloadMapping[] Complete = V2BillHead();
 
     private static List<ValidationIssue> Validate(object settings)
     {

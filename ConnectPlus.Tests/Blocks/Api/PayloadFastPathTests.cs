@@ -131,12 +131,7 @@ public sealed class PayloadFastPathTests
 
     private static PayloadMapping[] V2Mapping() =>
     [
-        Map("identifierType", constant: "mobile"),
-        Map("identifierValue", "mobile"),
-        Map("type", constant: "REGULAR"),
-        Map("billNumber", "bill"),
-        Map("billingDate", "date"),
-        Map("billAmount", "amount"),
+        .. V2BillHead(),
         Map("lineItemsV2[].itemCode", "sku"),
         Map("lineItemsV2[].qty", "qty"),
     ];

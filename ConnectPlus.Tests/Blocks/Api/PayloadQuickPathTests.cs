@@ -120,12 +120,7 @@ public sealed class PayloadQuickPathTests
         // string instance (as the CSV reader gives them) or as equal copies, and some are blank, not ASCII, escaped or invalid.
         PayloadMapping[] mapping =
         [
-            Map("identifierType", constant: "mobile"),
-            Map("identifierValue", "mobile"),
-            Map("type", constant: "REGULAR"),
-            Map("billNumber", "bill"),
-            Map("billingDate", "date"),
-            Map("billAmount", "amount"),
+            .. V2BillHead(),
             Map("grossAmount", "amount"),
             Map("lineItemsV2[].itemCode", "sku"),
             Map("lineItemsV2[].description", "name"),

@@ -41,6 +41,17 @@ internal static class PayloadTestData
 
     public static string[] Of(params string[] values) => values;
 
+    /// <summary>A v2 transaction's head from the bills' usual columns: customer by mobile, type, number, date and amount.</summary>
+    public static PayloadMapping[] V2BillHead() =>
+    [
+        Map("identifierType", constant: "mobile"),
+        Map("identifierValue", "mobile"),
+        Map("type", constant: "REGULAR"),
+        Map("billNumber", "bill"),
+        Map("billingDate", "date"),
+        Map("billAmount", "amount"),
+    ];
+
     public static PayloadMapping Map(string field, string? source = null, string? formula = null, string? constant = null) =>
         new() { Field = field, Source = source, Formula = formula, Constant = constant };
 }
