@@ -24,17 +24,7 @@ public sealed class PayloadHandOverTests
     {
         endpoint = "v2TransactionsBulk",
         groupBy = Of("bill"),
-        mapping = new[]
-        {
-            Map("identifierType", constant: "mobile"),
-            Map("identifierValue", "mobile"),
-            Map("type", constant: "REGULAR"),
-            Map("billNumber", "bill"),
-            Map("billingDate", "date"),
-            Map("billAmount", "amount"),
-            Map("lineItemsV2[].itemCode", "sku"),
-            Map("lineItemsV2[].qty", "qty"),
-        },
+        mapping = (PayloadMapping[])[.. V2BillHead(), Map("lineItemsV2[].itemCode", "sku"), Map("lineItemsV2[].qty", "qty")],
     };
 
     private static readonly string?[][] Lines =
