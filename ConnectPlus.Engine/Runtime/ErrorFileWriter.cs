@@ -8,6 +8,13 @@ namespace ConnectPlus.Engine.Runtime;
 /// schema, <c>errors-{node}.csv</c> (then <c>-2</c>, <c>-3</c> when a block rejects rows of another
 /// shape), with the original columns followed by the error columns. Files are written under a
 /// temporary name and renamed when the run ends.
+/// <para>
+/// The run also gets one error file with every rejected row, whichever block rejected it
+/// (<see cref="RunFile"/>): when more than one file was written, <c>errors.csv</c> joins them once the
+/// run ends, streamed file by file, under the union of their columns (each block's own columns in the
+/// order they first appear, the error columns last); a row leaves the columns its block did not have
+/// empty. With one file, that file is the run's.
+/// </para>
 /// </summary>
 internal sealed class ErrorFileWriter(string folder) : IDisposable
 {
@@ -21,6 +28,20 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
     {
         get { lock (_lock) return [.. _files]; }
     }
+
+    /// <summary>The name of the file that joins the blocks' files.</summary>
+    public const string RunFileName = "errors.csv";
+
+    /// <summary>
+    /// Once <see cref="Complete"/> has run: the run's one error file with every rejected row (the joined
+    /// <c>errors.csv</c>, or the only block file), or null when no row was rejected.
+    /// </summary>
+    public string? RunFile
+    {
+        get { lock (_lock) return _runFile; }
+    }
+
+    private string? _runFile;
 
     public void Add(RejectedRecord rejected)
     {
@@ -42,9 +63,92 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
                 target.Csv.Dispose();
                 File.Move(target.TempPath, target.FinalPath, overwrite: true);
             }
+            var written = _targets.ToList();
             _targets.Clear();
+            _runFile = written.Count switch
+            {
+                0 => null,
+                1 => written[0].FinalPath,
+                _ => Join(written),
+            };
         }
     }
+
+    /// <summary>Writes <c>errors.csv</c>: every block file's rows under the union of their columns.</summary>
+    private string Join(IReadOnlyList<Target> targets)
+    {
+        // A block's own columns are matched by name (a schema never repeats one); the error columns
+        // always take the last places, even where a block's input has a column of the same name.
+        var errorColumns = RejectedRecord.ErrorColumns;
+        var union = new List<string>();
+        var places = new Dictionary<string, int>(StringComparer.Ordinal);
+        var maps = new List<int[]>(targets.Count);
+        foreach (var target in targets)
+        {
+            var columns = target.Schema.Columns;
+            var map = new int[columns.Count + errorColumns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (!places.TryGetValue(columns[i], out var place))
+                {
+                    place = union.Count;
+                    places[columns[i]] = place;
+                    union.Add(columns[i]);
+                }
+                map[i] = place;
+            }
+            maps.Add(map);
+        }
+        var own = union.Count;
+        union.AddRange(errorColumns);
+        for (var t = 0; t < targets.Count; t++)
+        {
+            var columns = targets[t].Schema.Columns.Count;
+            for (var e = 0; e < errorColumns.Count; e++) maps[t][columns + e] = own + e;
+        }
+
+        var finalPath = Path.Combine(folder, RunFileName);
+        var tempPath = finalPath + ".part";
+        using (var output = CsvWriter.ToFile(tempPath, CsvWriterOptions.Default))
+        {
+            output.WriteHeader([.. union]);
+            var row = new string?[union.Count];
+            for (var t = 0; t < targets.Count; t++)
+            {
+                var map = maps[t];
+                using var input = CsvReader.Create(File.OpenRead(targets[t].FinalPath), ReadBack, leaveOpen: false);
+                var header = true;
+                while (input.Read())
+                {
+                    if (header)
+                    {
+                        header = false;
+                        continue;
+                    }
+                    Array.Clear(row);
+                    var count = Math.Min(input.FieldCount, map.Length);
+                    for (var i = 0; i < count; i++) row[map[i]] = input.GetString(i);
+                    foreach (var value in row) output.WriteField(value);
+                    output.EndRecord();
+                }
+            }
+        }
+        File.Move(tempPath, finalPath, overwrite: true);
+        return finalPath;
+    }
+
+    // How the block files are read back: as they were written (comma, RFC 4180 quotes, UTF-8), with
+    // line breaks inside quoted values, the header row read as a row.
+    private static readonly CsvReaderOptions ReadBack = CsvReaderOptions.Default with
+    {
+        HasHeader = false,
+        DetectSeparatorHint = false,
+        Separator = CsvWriterOptions.Default.Separator,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        SkipEmptyLines = false,
+        TrimWhitespace = false,
+        PoolStrings = false,
+    };
 
     public void Dispose()
     {

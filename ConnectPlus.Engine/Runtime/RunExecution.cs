@@ -68,6 +68,7 @@ internal sealed class RunExecution : IDisposable
                 Duration = clock.Elapsed,
                 Blocks = [.. _nodes.Select(n => n.Context.Stats)],
                 ErrorFiles = ErrorFile.Files,
+                ErrorFile = ErrorFile.RunFile,
                 DeliveredFiles = [.. _delivered],
                 Log = [.. _log],
             };

@@ -99,8 +99,14 @@ public sealed record RunResult
     public required TimeSpan Duration { get; init; }
     public required IReadOnlyList<BlockStats> Blocks { get; init; }
 
-    /// <summary>Error files written (rejected rows that no block link took).</summary>
+    /// <summary>Error files written (rejected rows that no block link took), one per block (and input shape).</summary>
     public required IReadOnlyList<string> ErrorFiles { get; init; }
+
+    /// <summary>
+    /// The run's one error file, with every row in <see cref="ErrorFiles"/>: <c>errors.csv</c> joining them
+    /// when there are several (the union of their columns), the only one when there is one, else null.
+    /// </summary>
+    public string? ErrorFile { get; init; }
 
     /// <summary>Files the destination blocks delivered, in order (e.g. the success file of an API sink's succeeded rows).</summary>
     public IReadOnlyList<DeliveredFile> DeliveredFiles { get; init; } = [];

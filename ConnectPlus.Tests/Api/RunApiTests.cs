@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ConnectPlus.Bench.Transactions;
 using ConnectPlus.Tests.Bench;
+using ConnectPlus.Tests.Web;
 using ConnectPlus.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using static ConnectPlus.Tests.Api.ApiTestData;
@@ -13,7 +14,7 @@ namespace ConnectPlus.Tests.Api;
 /// /api/v1/runs and /api/v1/dataflows/{id}/runs through HTTP, with the real run requests and executor: import,
 /// publish, trigger, follow, download the error file, read the log, cancel, and the skipped and missing cases.
 /// </summary>
-public sealed class RunApiTests(ApiHost host) : IClassFixture<ApiHost>, IDisposable
+public sealed class RunApiTests(ApiHost host, KestrelSandbox sandbox) : IClassFixture<ApiHost>, IClassFixture<KestrelSandbox>, IDisposable
 {
     private readonly HttpClient _client = host.Client();
 
@@ -61,6 +62,54 @@ public sealed class RunApiTests(ApiHost host) : IClassFixture<ApiHost>, IDisposa
         Assert.False(string.IsNullOrWhiteSpace(await log.Content.ReadAsStringAsync()));
         var listed = await (await _client.GetAsync($"/api/v1/runs?dataflowId={dataflowId}&status=SucceededWithErrors,Failed")).ExpectAsync(200);
         Assert.Equal([runId], listed.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
+    public async Task CapillarySample_WhoseBuilderAndApiBothRejectRows_DownloadsOneErrorFileWithEveryRejectedRow()
+    {
+        // 20 members in the bills, 10 in the sandbox: the API refuses half the customers (8015); the bad
+        // bills' dates and mobiles are refused by Build API payload before anything is sent.
+        using var sandboxApi = sandbox.Api();
+        await SandboxBills.PrepareAsync(sandboxApi, members: 10, latencyMs: 0);
+        var folder = host.Folder[Guid.NewGuid().ToString("N")];
+        var input = Directory.CreateDirectory(Path.Combine(folder, "in")).FullName;
+        TransactionsGenerator.Generate(
+            new TransactionsOptions { Bills = 200, OutputFile = Path.Combine(input, "bills.csv"), Members = 20, BadShare = 0.05, Seed = 5 }, CancellationToken.None);
+        var connection = UniqueName("capillary");
+        await (await _client.PostAsync("/api/v1/connections", Json(new
+        {
+            name = connection,
+            type = "capillary",
+            settings = new { baseUrl = sandbox.CapillaryUrl, auth = "oauth", clientKey = "sandbox-key", clientSecret = "sandbox-secret" },
+        }))).ExpectAsync(201);
+        var sample = await SampleAsync("transactions-to-capillary.json");
+        Setting(sample, "source", "folder", input);
+        Setting(sample, "destination", "folder", Path.Combine(folder, "out"));
+        Setting(sample, "capillary", "connection", connection);
+        var imported = await (await _client.PostAsync($"/api/v1/dataflows/import?publish=true&name={Uri.EscapeDataString(UniqueName("Bills"))}",
+            new StringContent(sample.ToJsonString(), Encoding.UTF8, "application/json"))).ExpectAsync(201);
+        var dataflowId = imported.GetProperty("saved").GetProperty("dataflowId").GetInt32();
+
+        var runId = (await (await _client.PostAsync($"/api/v1/dataflows/{dataflowId}/runs", null)).ExpectAsync(202)).GetProperty("runId").GetInt64();
+
+        var run = await WaitForEndAsync(runId);
+        Assert.Equal("SucceededWithErrors", run.GetProperty("run").GetProperty("status").GetString());
+        var rejectedBy = run.GetProperty("blocks").EnumerateArray().ToDictionary(b => b.GetProperty("nodeId").GetString()!, b => b.GetProperty("rejected").GetInt64());
+        Assert.True(rejectedBy["payload"] > 0 && rejectedBy["capillary"] > 0, $"both blocks should reject rows: {run.GetProperty("blocks")}");
+        var download = await _client.GetAsync(run.GetProperty("errorFileUrl").GetString());
+        Assert.Equal(200, (int)download.StatusCode);
+        var errorFile = Path.Combine(folder, "downloaded-errors.csv");
+        await File.WriteAllBytesAsync(errorFile, await download.Content.ReadAsByteArrayAsync());
+
+        var rows = BenchCsv.Read(errorFile).Records().ToList();
+        Assert.Equal(run.GetProperty("run").GetProperty("rowsRejected").GetInt64(), rows.Count);
+        Assert.Equal(rejectedBy["payload"], rows.Count(r => r["error_block"] == "payload"));
+        Assert.Equal(rejectedBy["capillary"], rows.Count(r => r["error_block"] == "capillary"));
+        // The API's columns are filled on its rows and empty on the builder's; every row names its line.
+        Assert.All(rows.Where(r => r["error_block"] == "capillary"), r => Assert.Equal(r["error_code"], r["api_code"]));
+        Assert.Contains(rows, r => r["api_code"] == "8015");
+        Assert.All(rows.Where(r => r["error_block"] == "payload"), r => Assert.Equal(("", ""), (r["api_status"], r["api_code"])));
+        Assert.All(rows, r => Assert.Equal(("bills.csv", true), (r["source_file"], long.Parse(r["source_line"], System.Globalization.CultureInfo.InvariantCulture) > 1)));
     }
 
     [Fact]

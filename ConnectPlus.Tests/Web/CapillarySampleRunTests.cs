@@ -85,6 +85,15 @@ public sealed class CapillarySampleRunTests : IClassFixture<KestrelSandbox>, IDi
         Assert.All(apiErrors.Skip(1), l => Assert.Contains(",failed,631,", l, StringComparison.Ordinal));
         Assert.Equal(generated.BadBills[ConnectPlus.Bench.Transactions.BadBillKind.NegativeAmount] > 0, apiErrors.Length > 1);
         Assert.Single(Directory.GetFiles(Path.Combine(input, "processed")));
+        // The run's one error file joins both blocks' files; the CLI names it first, then the blocks' own.
+        var payloadErrors = await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(_folder["runs"], "errors-payload.csv", SearchOption.AllDirectories)));
+        var runErrors = Assert.Single(Directory.GetFiles(_folder["runs"], "errors.csv", SearchOption.AllDirectories));
+        Assert.Contains($"Error file: {runErrors}", text);
+        Assert.Contains($"  by block: {Path.Combine(Path.GetDirectoryName(runErrors)!, "errors-payload.csv")}", text);
+        var joined = await File.ReadAllLinesAsync(runErrors);
+        Assert.Equal(apiErrors[0], joined[0]);
+        Assert.Equal(generated.BadRows, joined.Length - 1);
+        Assert.Equal(payloadErrors.Length - 1 + apiErrors.Length - 1, joined.Length - 1);
     }
 
     /// <summary>

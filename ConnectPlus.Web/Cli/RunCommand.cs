@@ -231,7 +231,10 @@ internal static class RunSummary
             cpu.TotalSeconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalSeconds, GC.GetTotalAllocatedBytes() / (1024 * 1024)));
         await output.WriteLineAsync(string.Format(c, "JIT during the run: {0:N0} methods compiled in {1:0.00} s.",
             System.Runtime.JitInfo.GetCompiledMethodCount() - jit.Methods, (System.Runtime.JitInfo.GetCompilationTime() - jit.Time).TotalSeconds));
-        foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"Error file: {file}");
+        if (result.ErrorFile is { } errorFile) await output.WriteLineAsync($"Error file: {errorFile}");
+        // The blocks' own files, when the run's file joins several of them.
+        if (result.ErrorFiles.Count > 1)
+            foreach (var file in result.ErrorFiles) await output.WriteLineAsync($"  by block: {file}");
     }
 }
 

@@ -45,7 +45,7 @@ public sealed partial class RunExecutor(
         }
         catch (DataflowFormatException ex)
         {
-            await EndAsync(run, RunStatus.Failed, $"The dataflow's definition cannot be read: {ex.Message} Save the dataflow again in the designer.", null, RunCounters.Empty, [], null);
+            await EndAsync(run, RunStatus.Failed, $"The dataflow's definition cannot be read: {ex.Message} Save the dataflow again in the designer.", null, RunCounters.Empty, null, null);
             return;
         }
         await RunAsync(run, dataflow, cancellationToken);
@@ -73,7 +73,7 @@ public sealed partial class RunExecutor(
             await recorder.StopAsync();
             Crashed(ex, run.Id);
             if (!recorder.Lost)
-                await EndAsync(run, RunStatus.Failed, $"The run stopped on an unexpected error on node {node.Name}: {ex.GetType().Name}: {ex.Message}", null, recorder.Counters(), [], null);
+                await EndAsync(run, RunStatus.Failed, $"The run stopped on an unexpected error on node {node.Name}: {ex.GetType().Name}: {ex.Message}", null, recorder.Counters(), null, null);
             return;
         }
         await recorder.StopAsync();
@@ -87,7 +87,7 @@ public sealed partial class RunExecutor(
         }
         var (status, error) = Outcome(result, recorder);
         var success = SuccessFile(dataflow, recorder.Delivered);
-        await EndAsync(run, status, error, result.FailedNodeId, recorder.Counters(), result.ErrorFiles, success);
+        await EndAsync(run, status, error, result.FailedNodeId, recorder.Counters(), result.ErrorFile, success);
     }
 
     private async Task<bool> ClaimAsync(long runId, CancellationToken cancellationToken)
@@ -133,11 +133,10 @@ public sealed partial class RunExecutor(
     }
 
     private async Task EndAsync(Run run, RunStatus status, string? error, string? failedNode, RunCounters counters,
-        IReadOnlyList<string> errorFiles, string? successFile)
+        string? errorFile, string? successFile)
     {
         var now = time.GetUtcNow();
         await using var db = databases.CreateDbContext();
-        var errorFile = errorFiles.Order(StringComparer.Ordinal).FirstOrDefault();
         var ended = await db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Running && r.Node == node.Name).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, status)
             .SetProperty(r => r.Ended, now)
