@@ -96,6 +96,22 @@ public sealed class CapillarySampleRunTests : IClassFixture<KestrelSandbox>, IDi
         Assert.Equal(payloadErrors.Length - 1 + apiErrors.Length - 1, joined.Length - 1);
     }
 
+    [Fact]
+    public async Task TransactionsSample_RunThatFindsNoBillFile_DeliversNoEmptySuccessFile()
+    {
+        // A schedule every 15 minutes mostly finds nothing new: those runs must not litter the results folder.
+        var input = Directory.CreateDirectory(_folder["in"]).FullName;
+
+        var (code, text, error) = await RunInProcessAsync(input);
+
+        Assert.True(code == CliCommands.Success, error + text);
+        Assert.Contains("Outcome: Succeeded.", text);
+        Assert.Contains("[success] No rows arrived: no file written (When no rows: skip).", text);
+        Assert.False(Directory.Exists(_folder["out"]) && Directory.EnumerateFileSystemEntries(_folder["out"]).Any(),
+            "the results folder should stay empty: " + string.Join(", ", Directory.Exists(_folder["out"]) ? Directory.GetFiles(_folder["out"]) : []));
+        Assert.DoesNotContain("Error file:", text);
+    }
+
     /// <summary>
     /// THE delivery test: the CLI is killed (SIGKILL) after some batches were acknowledged, then run
     /// again to completion; the sandbox's own records must hold every bill exactly once.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ConnectPlus.Bench.Export;
 using ConnectPlus.Bench.Transactions;
 using ConnectPlus.Engine.Connectors;
@@ -92,7 +93,7 @@ public sealed class SftpSampleRunTests : IClassFixture<KestrelSandbox>, IAsyncLi
         Assert.Matches(@"skipped: already processed by run \S+", second);
         Assert.Contains("Rows read: 0 ", second);
         Assert.Equal(expected, await GetAsync(memberFile));
-        // A run that reads nothing still writes the member file's empty shell (Write CSV always writes a file), but no rows.
+        // A run that reads nothing still writes the member file's empty shell (Write CSV writes a file by default), but no rows.
         foreach (var other in (await ListAsync("outbox")).Where(f => f != memberFile)) Assert.True(CountLines(await GetAsync(other)) <= 1, other);
         Assert.Equal([$"exports/processed/{zipName}"], await ListAsync("exports", recursive: true));
     }
@@ -160,6 +161,9 @@ public sealed class SftpSampleRunTests : IClassFixture<KestrelSandbox>, IAsyncLi
         Assert.Contains("Rows read: 0 ", second);
         Assert.Equal(bills, await SandboxBills.CountAsync(_api));
         Assert.Equal(3, (await ListAsync("results")).Count(f => f.Contains("/bills_", StringComparison.Ordinal)));
+        // A run that read nothing wrote nothing: no empty success, invalid or refused file (When no rows: skip).
+        Assert.Equal(3, (await ListAsync("results")).Count);
+        Assert.Equal(3, Regex.Count(second, Regex.Escape("No rows arrived: no file written (When no rows: skip).")));
         Assert.Equal(["bills/processed/bills.csv"], await ListAsync("bills", recursive: true));
     }
 

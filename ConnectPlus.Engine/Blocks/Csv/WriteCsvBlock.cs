@@ -11,7 +11,8 @@ namespace ConnectPlus.Engine.Blocks.Csv;
 /// <summary>
 /// Writes the rows it receives to one CSV file (optionally zipped), streaming, and sends the file on
 /// once every row is written. When no row arrives it still writes a file: the header row alone
-/// (empty when Columns is not set, since the columns are then unknown). Rows whose values the file
+/// (empty when Columns is not set, since the columns are then unknown), unless When no rows is skip:
+/// then it writes and sends nothing. Rows whose values the file
 /// cannot hold (Quoting never, latin1 or windows1252) are rejected.
 /// </summary>
 [Block("write-csv", 1, "Write CSV", BlockCategory.Outputs, Icon = "description")]
@@ -54,6 +55,11 @@ public sealed class WriteCsvBlock : Block<WriteCsvSettings>
                     rows++;
                     await output.WriteRowAsync(row.Values, map, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            if (output is null && Settings.WhenNoRows == WriteCsvWhenNoRows.Skip)
+            {
+                context.Log(RunLogLevel.Info, "No rows arrived: no file written (When no rows: skip).");
+                return;
             }
             output ??= await OpenEmptyAsync(context, layout.Header, check, delimiter, cancellationToken).ConfigureAwait(false);
             var file = await output.CompleteAsync().ConfigureAwait(false);

@@ -24,6 +24,14 @@ public sealed class WriteCsvSettings : IValidatableObject
     [Setting(Order = 2, Group = "File")]
     public bool Zip { get; set; }
 
+    /// <summary>
+    /// What to do when no row arrives (a scheduled run that found no new file, an API sink that
+    /// delivered nothing): write sends a file on all the same (the header row alone; empty when Columns is
+    /// not set); skip writes no file and sends nothing on, so the destination gets no empty file.
+    /// </summary>
+    [Setting(Order = 9, Group = "File")]
+    public WriteCsvWhenNoRows WhenNoRows { get; set; } = WriteCsvWhenNoRows.Write;
+
     /// <summary>The character between fields: one character such as , ; or |, or \t (or tab) for tab-separated files.</summary>
     [Setting(Order = 3, Group = "Format", Placeholder = ",")]
     public string Delimiter { get; set; } = ",";
@@ -121,6 +129,16 @@ public enum CsvWriteEncoding
 
     /// <summary>Windows-1252 (Western European).</summary>
     Windows1252,
+}
+
+/// <summary>What Write CSV does when no row arrives.</summary>
+public enum WriteCsvWhenNoRows
+{
+    /// <summary>Send a file on all the same: the header row alone.</summary>
+    Write,
+
+    /// <summary>Write no file and send nothing on.</summary>
+    Skip,
 }
 
 /// <summary>What ends each line of a CSV file written.</summary>

@@ -249,6 +249,28 @@ public sealed class WriteCsvBlockTests
         Assert.Contains(Messages(result.Observer, RunLogLevel.Warning), m => m.StartsWith("No rows arrived and Columns is not set", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""{"whenNoRows": "skip", "columns": [{"name": "id"}]}""")]
+    [InlineData("""{"whenNoRows": "skip", "zip": true}""")]
+    public async Task Run_WritesAndSendsNoFile_WhenNoRowsArriveAndWhenNoRowsIsSkip(string settings)
+    {
+        var result = await Write(settings);
+
+        result.AssertSucceeded();
+        Assert.Empty(result.Files("files"));
+        Assert.Contains(Messages(result.Observer, RunLogLevel.Info), m => m == "No rows arrived: no file written (When no rows: skip).");
+        Assert.DoesNotContain(Messages(result.Observer, RunLogLevel.Warning), m => m.StartsWith("No rows arrived", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_StillWritesTheRows_WhenWhenNoRowsIsSkip()
+    {
+        var result = await Write("""{"whenNoRows": "skip"}""", ["1", "Asha", "x"]);
+
+        result.AssertSucceeded();
+        Assert.Equal("id,name,note\r\n1,Asha,x\r\n", Text(result));
+    }
+
     // ---- encodings -----------------------------------------------------------------------------
 
     public static TheoryData<string, byte[]> EncodedOutputs() => new()
