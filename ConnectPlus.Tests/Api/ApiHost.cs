@@ -179,6 +179,21 @@ internal static class ApiTestData
     public static void Setting(JsonNode definition, string nodeId, string setting, string value) =>
         definition["nodes"]!.AsArray().Single(n => (string?)n!["id"] == nodeId)!["settings"]![setting] = value;
 
+    /// <summary>
+    /// Imports and publishes samples/transactions-to-capillary.json reading <paramref name="input"/>, delivering to
+    /// <paramref name="output"/> through Capillary connection <paramref name="connection"/>; returns the dataflow's id.
+    /// </summary>
+    public static async Task<int> PublishCapillarySampleAsync(this HttpClient client, string input, string output, string connection)
+    {
+        var sample = await SampleAsync("transactions-to-capillary.json");
+        Setting(sample, "source", "folder", input);
+        Setting(sample, "destination", "folder", output);
+        Setting(sample, "capillary", "connection", connection);
+        var imported = await (await client.PostAsync($"/api/v1/dataflows/import?publish=true&name={Uri.EscapeDataString(UniqueName("Bills"))}",
+            new StringContent(sample.ToJsonString(), System.Text.Encoding.UTF8, "application/json"))).ExpectAsync(201);
+        return imported.GetProperty("saved").GetProperty("dataflowId").GetInt32();
+    }
+
     public static string SamplesFolder([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples"));
 

@@ -82,13 +82,7 @@ public sealed class RunApiTests(ApiHost host, KestrelSandbox sandbox) : IClassFi
             type = "capillary",
             settings = new { baseUrl = sandbox.CapillaryUrl, auth = "oauth", clientKey = "sandbox-key", clientSecret = "sandbox-secret" },
         }))).ExpectAsync(201);
-        var sample = await SampleAsync("transactions-to-capillary.json");
-        Setting(sample, "source", "folder", input);
-        Setting(sample, "destination", "folder", Path.Combine(folder, "out"));
-        Setting(sample, "capillary", "connection", connection);
-        var imported = await (await _client.PostAsync($"/api/v1/dataflows/import?publish=true&name={Uri.EscapeDataString(UniqueName("Bills"))}",
-            new StringContent(sample.ToJsonString(), Encoding.UTF8, "application/json"))).ExpectAsync(201);
-        var dataflowId = imported.GetProperty("saved").GetProperty("dataflowId").GetInt32();
+        var dataflowId = await _client.PublishCapillarySampleAsync(input, Path.Combine(folder, "out"), connection);
 
         var runId = (await (await _client.PostAsync($"/api/v1/dataflows/{dataflowId}/runs", null)).ExpectAsync(202)).GetProperty("runId").GetInt64();
 
