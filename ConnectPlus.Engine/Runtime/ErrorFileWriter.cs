@@ -109,29 +109,38 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
 
         var finalPath = Path.Combine(folder, RunFileName);
         var tempPath = finalPath + ".part";
-        using (var output = CsvWriter.ToFile(tempPath, CsvWriterOptions.Default))
+        try
         {
-            output.WriteHeader([.. union]);
-            var row = new string?[union.Count];
-            for (var t = 0; t < targets.Count; t++)
+            using (var output = CsvWriter.ToFile(tempPath, CsvWriterOptions.Default))
             {
-                var map = maps[t];
-                using var input = CsvReader.Create(File.OpenRead(targets[t].FinalPath), ReadBack, leaveOpen: false);
-                var header = true;
-                while (input.Read())
+                output.WriteHeader([.. union]);
+                var row = new string?[union.Count];
+                for (var t = 0; t < targets.Count; t++)
                 {
-                    if (header)
+                    var map = maps[t];
+                    using var input = CsvReader.Create(File.OpenRead(targets[t].FinalPath), ReadBack, leaveOpen: false);
+                    var header = true;
+                    while (input.Read())
                     {
-                        header = false;
-                        continue;
+                        if (header)
+                        {
+                            header = false;
+                            continue;
+                        }
+                        Array.Clear(row);
+                        var count = Math.Min(input.FieldCount, map.Length);
+                        for (var i = 0; i < count; i++) row[map[i]] = input.GetString(i);
+                        foreach (var value in row) output.WriteField(value);
+                        output.EndRecord();
                     }
-                    Array.Clear(row);
-                    var count = Math.Min(input.FieldCount, map.Length);
-                    for (var i = 0; i < count; i++) row[map[i]] = input.GetString(i);
-                    foreach (var value in row) output.WriteField(value);
-                    output.EndRecord();
                 }
             }
+        }
+        catch
+        {
+            // The blocks' own files stay; a half-written join would only mislead.
+            File.Delete(tempPath);
+            throw;
         }
         File.Move(tempPath, finalPath, overwrite: true);
         return finalPath;
