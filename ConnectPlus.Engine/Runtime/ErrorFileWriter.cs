@@ -77,35 +77,17 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
     /// <summary>Writes <c>errors.csv</c>: every block file's rows under the union of their columns.</summary>
     private string Join(IReadOnlyList<Target> targets)
     {
-        // A block's own columns are matched by name (a schema never repeats one); the error columns
-        // always take the last places, even where a block's input has a column of the same name.
-        var errorColumns = RejectedRecord.ErrorColumns;
+        // A block's own columns are matched by name (a schema never repeats one); the error columns, last in
+        // every file, take the union's last places, even where a block's input has a column of the same name.
         var union = new List<string>();
         var places = new Dictionary<string, int>(StringComparer.Ordinal);
-        var maps = new List<int[]>(targets.Count);
-        foreach (var target in targets)
+        foreach (var column in targets.SelectMany(t => t.Schema.Columns))
         {
-            var columns = target.Schema.Columns;
-            var map = new int[columns.Count + errorColumns.Count];
-            for (var i = 0; i < columns.Count; i++)
-            {
-                if (!places.TryGetValue(columns[i], out var place))
-                {
-                    place = union.Count;
-                    places[columns[i]] = place;
-                    union.Add(columns[i]);
-                }
-                map[i] = place;
-            }
-            maps.Add(map);
+            if (places.TryAdd(column, union.Count)) union.Add(column);
         }
         var own = union.Count;
-        union.AddRange(errorColumns);
-        for (var t = 0; t < targets.Count; t++)
-        {
-            var columns = targets[t].Schema.Columns.Count;
-            for (var e = 0; e < errorColumns.Count; e++) maps[t][columns + e] = own + e;
-        }
+        union.AddRange(RejectedRecord.ErrorColumns);
+        var maps = targets.Select(t => (int[])[.. t.Schema.Columns.Select(c => places[c]), .. Enumerable.Range(own, RejectedRecord.ErrorColumns.Count)]).ToList();
 
         var finalPath = Path.Combine(folder, RunFileName);
         var tempPath = finalPath + ".part";
@@ -119,14 +101,9 @@ internal sealed class ErrorFileWriter(string folder) : IDisposable
                 {
                     var map = maps[t];
                     using var input = CsvReader.Create(File.OpenRead(targets[t].FinalPath), ReadBack, leaveOpen: false);
-                    var header = true;
+                    input.Read(); // the file's header
                     while (input.Read())
                     {
-                        if (header)
-                        {
-                            header = false;
-                            continue;
-                        }
                         Array.Clear(row);
                         var count = Math.Min(input.FieldCount, map.Length);
                         for (var i = 0; i < count; i++) row[map[i]] = input.GetString(i);

@@ -13,7 +13,8 @@ internal sealed class AnswerTimes
 {
     private const int SubBuckets = 16;
     private const int Octaves = 40;
-    private readonly long[] _counts = new long[SubBuckets + (Octaves * SubBuckets)];
+    private const int Buckets = SubBuckets + (Octaves * SubBuckets);
+    private readonly long[] _counts = new long[Buckets];
     private long _count;
     private long _longestTicks;
 
@@ -74,7 +75,7 @@ internal sealed class AnswerTimes
         if (micros < SubBuckets) return (int)micros;
         var octave = 63 - (int)long.LeadingZeroCount(micros); // >= 4
         var sub = (int)((micros >> (octave - 4)) & (SubBuckets - 1));
-        return Math.Min(SubBuckets + ((octave - 4) * SubBuckets) + sub, (SubBuckets + (Octaves * SubBuckets)) - 1);
+        return Math.Min(SubBuckets + ((octave - 4) * SubBuckets) + sub, Buckets - 1);
     }
 
     /// <summary>The first value of bucket <paramref name="index"/> and its width, in µs.</summary>
